@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './matrix.ts';
+export * from './random.ts';
