@@ -1,0 +1,11 @@
+export * from './demo/syntheticTelco.ts';
+export { openDuckDB } from './duckdb.ts';
+export * from './errors.ts';
+export * from './readNumericCsv.ts';
+export * from './segmentation/clusterAlgorithms.ts';
+export * from './segmentation/embedSpace.ts';
+export * from './segmentation/fitClustering.ts';
+export * from './segmentation/sampleRows.ts';
+export * from './segmentation/scaleMatrix.ts';
+export * from './segmentation/selectModels.ts';
+export * from './writeColumnsCsv.ts';

@@ -1,0 +1,1 @@
+export { describeError, EXIT } from './errors.ts';

@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { registerCluster } from './commands/cluster.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerEmbed } from './commands/embed.ts';
+import { registerSelect } from './commands/select.ts';
+import { describeError } from './errors.ts';
+
+const program = new Command('clientele')
+  .description('Clientele: customer segments, churn risk and value from your customer data')
+  .showHelpAfterError()
+  .exitOverride();
+registerCluster(program);
+registerSelect(program);
+registerEmbed(program);
+registerDemo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Commander has already printed help and version output and its own usage errors.
+  const code = (err as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') {
+    process.exitCode = 0;
+  } else {
+    const { code: exit, message } = describeError(err);
+    if (!(code ?? '').startsWith('commander.')) process.stderr.write(`clientele: ${message}\n`);
+    process.exitCode = exit;
+  }
+}
