@@ -1,0 +1,185 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Rng } from '@clientele/ml';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '..', 'bin', 'clientele.js');
+const dir = mkdtempSync(join(tmpdir(), 'clientele-cli-'));
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Three well-apart 2-D blobs, 40 points each, plus a text column the CLI must leave out. */
+function blobsCsv(name: string, extra = ''): { path: string; truth: number[] } {
+  const rng = new Rng(5);
+  const centres = [
+    [0, 0],
+    [10, 10],
+    [0, 10],
+  ];
+  const lines = ['id,name,a,b'];
+  const truth: number[] = [];
+  for (let i = 0; i < 120; i++) {
+    const c = i % 3;
+    truth.push(c);
+    lines.push(`${i},n${i},${centres[c]![0]! + rng.normal()},${centres[c]![1]! + rng.normal()}`);
+  }
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n${extra}`);
+  return { path, truth };
+}
+
+function samePartition(a: number[], b: number[]): boolean {
+  const ab = new Map<number, number>();
+  const ba = new Map<number, number>();
+  for (let i = 0; i < a.length; i++) {
+    if ((ab.get(a[i]!) ?? b[i]) !== b[i] || (ba.get(b[i]!) ?? a[i]) !== a[i]) return false;
+    ab.set(a[i]!, b[i]!);
+    ba.set(b[i]!, a[i]!);
+  }
+  return true;
+}
+
+function readLabels(path: string): string[] {
+  return readFileSync(path, 'utf8').trimEnd().split('\n');
+}
+
+describe('clientele cluster', () => {
+  const { path, truth } = blobsCsv('blobs.csv');
+
+  it('prints one JSON object with the promised fields and writes one label per input row', async () => {
+    const out = join(dir, 'labels.csv');
+    const r = await run('cluster', '--input', path, '--columns', 'a,b', '--algorithm', 'kmeans', '--k', '3', '--json', '--labels-out', out);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ algorithm: 'kmeans', k: 3, n_rows: 120, silhouette_sampled: false, n_dropped: 0 });
+    for (const f of ['seconds', 'inertia', 'silhouette', 'calinski_harabasz', 'davies_bouldin']) {
+      expect(typeof j[f]).toBe('number');
+    }
+    const lines = readLabels(out);
+    expect(lines[0]).toBe('label');
+    expect(lines).toHaveLength(121);
+    expect(samePartition(lines.slice(1).map(Number), truth)).toBe(true);
+  });
+
+  for (const algorithm of ['minibatch-kmeans', 'gmm', 'ward', 'average', 'complete', 'single']) {
+    it(`finds the three blobs with ${algorithm}`, async () => {
+      const out = join(dir, `labels-${algorithm}.csv`);
+      const r = await run('cluster', '--input', path, '--columns', 'a,b', '--algorithm', algorithm, '--k', '3', '--labels-out', out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(samePartition(readLabels(out).slice(1).map(Number), truth)).toBe(true);
+    });
+  }
+
+  it('reports GMM log-likelihood and BIC', async () => {
+    const r = await run('cluster', '--input', path, '--columns', 'a,b', '--algorithm', 'gmm', '--k', '3', '--json');
+    const j = JSON.parse(r.stdout);
+    expect(j.log_likelihood).toBeLessThan(0);
+    expect(j.bic).toBeCloseTo(-2 * j.log_likelihood + 17 * Math.log(120), 6);
+  });
+
+  it('marks DBSCAN noise as -1 and counts it', async () => {
+    const withOutlier = blobsCsv('blobs-noise.csv', '999,far,50,-40\n');
+    const out = join(dir, 'labels-dbscan.csv');
+    const r = await run('cluster', '--input', withOutlier.path, '--columns', 'a,b', '--scale', 'none', '--algorithm', 'dbscan', '--eps', '2', '--min-samples', '4', '--json', '--labels-out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.k).toBe(3);
+    expect(j.n_noise).toBeGreaterThanOrEqual(1);
+    expect(readLabels(out).at(-1)).toBe('-1');
+  });
+
+  it('names an unknown column, a non-numeric column and an empty file, with exit code 3', async () => {
+    const unknown = await run('cluster', '--input', path, '--columns', 'a,revenue', '--algorithm', 'kmeans', '--k', '2');
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('"revenue"');
+    const text = await run('cluster', '--input', path, '--columns', 'a,name', '--algorithm', 'kmeans', '--k', '2');
+    expect(text.code).toBe(3);
+    expect(text.stderr).toContain('"name"');
+    writeFileSync(join(dir, 'empty.csv'), '');
+    const empty = await run('cluster', '--input', join(dir, 'empty.csv'), '--algorithm', 'kmeans', '--k', '2');
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toContain('empty');
+  });
+
+  it('drops rows with missing values and says how many; --missing error names the line', async () => {
+    const p = join(dir, 'holes.csv');
+    writeFileSync(p, 'a,b\n1,2\n1.1,2.1\n,3\n5,6\n5.1,6.1\n');
+    const out = join(dir, 'labels-holes.csv');
+    const r = await run('cluster', '--input', p, '--algorithm', 'kmeans', '--k', '2', '--json', '--labels-out', out);
+    expect(JSON.parse(r.stdout).n_dropped).toBe(1);
+    expect(readLabels(out)[3]).toBe('');
+    const strict = await run('cluster', '--input', p, '--algorithm', 'kmeans', '--k', '2', '--missing', 'error');
+    expect(strict.code).toBe(3);
+    expect(strict.stderr).toContain('line 4');
+  });
+
+  it('rejects a wrong flag with exit code 2 and k larger than the rows with a clear message', async () => {
+    const bad = await run('cluster', '--input', path, '--algorithm', 'kmedoids', '--k', '3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('kmeans');
+    const p = join(dir, 'tiny.csv');
+    writeFileSync(p, 'a,b\n1,2\n3,4\n');
+    const big = await run('cluster', '--input', p, '--algorithm', 'kmeans', '--k', '5');
+    expect(big.code).toBe(3);
+    expect(big.stderr).toMatch(/k/);
+  });
+});
+
+describe('clientele select and embed', () => {
+  const { path } = blobsCsv('blobs-select.csv');
+
+  it('gives the model-selection table as JSON, best at k = 3', async () => {
+    const r = await run('select', '--input', path, '--columns', 'a,b', '--algorithms', 'kmeans,gmm,ward,dbscan', '--k', '2..5', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const km = j.rows.filter((row: { algorithm: string }) => row.algorithm === 'kmeans');
+    expect(km.map((row: { k: number }) => row.k)).toEqual([2, 3, 4, 5]);
+    expect(km.every((row: { inertia: number }) => row.inertia > 0)).toBe(true);
+    expect(j.rows.filter((row: { algorithm: string }) => row.algorithm === 'gmm').every((row: { bic: number }) => Number.isFinite(row.bic))).toBe(true);
+    expect(j.rows.some((row: { algorithm: string }) => row.algorithm === 'dbscan')).toBe(true);
+    expect(j.best.k).toBe(3);
+  });
+
+  it('prints the table on a terminal', async () => {
+    const r = await run('select', '--input', path, '--columns', 'a,b', '--algorithms', 'kmeans,ward', '--k', '2..4');
+    expect(r.stdout).toMatch(/algorithm\s+k\s+n_rows\s+silhouette/);
+    expect(r.stdout).toContain('highest silhouette: ');
+  });
+
+  it('writes a PCA view with one line per row', async () => {
+    const out = join(dir, 'pca.csv');
+    const r = await run('embed', '--input', path, '--columns', 'a,b', '--method', 'pca', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).explained_variance_ratio).toHaveLength(2);
+    const lines = readLabels(out);
+    expect(lines[0]).toBe('row,x,y');
+    expect(lines).toHaveLength(121);
+  });
+
+  it('needs --target for the tree embedding', async () => {
+    const r = await run('embed', '--input', path, '--method', 'tree', '--out', join(dir, 't.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--target');
+  });
+});
+
+describe('clientele demo', () => {
+  it('runs the main job on built-in data and recovers the planted segments', async () => {
+    const r = await run('demo', '--rows', '3000', '--dir', join(dir, 'demo'));
+    expect(r.code, r.stderr).toBe(0);
+    const ari = Number(/adjusted Rand index ([0-9.]+)/.exec(r.stdout)?.[1]);
+    expect(ari).toBeGreaterThan(0.8);
+    expect(readLabels(join(dir, 'demo', 'segments.csv'))).toHaveLength(3001);
+  });
+});
