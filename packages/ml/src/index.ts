@@ -1,3 +1,24 @@
 export * from './errors.ts';
 export * from './matrix.ts';
 export * from './random.ts';
+export {
+  type CovarianceType,
+  GaussianMixture,
+  type GaussianMixtureInit,
+  type GaussianMixtureJSON,
+  type GaussianMixtureOptions,
+} from './cluster/gaussianMixture.ts';
+export { cholesky, invertLowerTriangular } from './linalg/cholesky.ts';
+export { Agglomerative, type AgglomerativeJSON, type AgglomerativeOptions } from './cluster/agglomerative.ts';
+export {
+  LINKAGE_METHODS,
+  type LinkageMethod,
+  type LinkageOptions,
+  linkage,
+  MAX_MATRIX_ROWS,
+  SQUARE_MAX_ROWS,
+} from './cluster/linkage.ts';
+export { cutByHeight, cutByK, type Merges } from './cluster/dendrogram.ts';
+export { DBSCAN, type DBSCANOptions, PointKind } from './cluster/dbscan.ts';
+export { KdTree, type KdTreeOptions } from './cluster/kdTree.ts';
+export { NeighborList, type NeighborListOptions } from './cluster/neighborList.ts';
