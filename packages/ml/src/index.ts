@@ -43,3 +43,12 @@ export * from './embed/vpTree.ts';
 export * from './embed/quadTree.ts';
 export * from './metrics/trustworthiness.ts';
 export * from './linalg/symmetricEigen.ts';
+export { UMAP, type UmapOptions } from './embed/umap.ts';
+export type { UmapMetric } from './embed/knn.ts';
+export { type TreeEmbeddingOptions, treeEmbedding } from './embed/treeEmbedding.ts';
+export {
+  RandomForestRegressor,
+  type RandomForestRegressorJSON,
+  type RandomForestRegressorOptions,
+} from './trees/randomForestRegressor.ts';
+export { applyTree, buildRegressionTree, type FlatTree, type RegressionTreeParams } from './trees/regressionTree.ts';
