@@ -59,10 +59,29 @@ describe('clientele cluster', () => {
 
   it('prints one JSON object with the promised fields and writes one label per input row', async () => {
     const out = join(dir, 'labels.csv');
-    const r = await run('cluster', '--input', path, '--columns', 'a,b', '--algorithm', 'kmeans', '--k', '3', '--json', '--labels-out', out);
+    const r = await run(
+      'cluster',
+      '--input',
+      path,
+      '--columns',
+      'a,b',
+      '--algorithm',
+      'kmeans',
+      '--k',
+      '3',
+      '--json',
+      '--labels-out',
+      out,
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ algorithm: 'kmeans', k: 3, n_rows: 120, silhouette_sampled: false, n_dropped: 0 });
+    expect(j).toMatchObject({
+      algorithm: 'kmeans',
+      k: 3,
+      n_rows: 120,
+      silhouette_sampled: false,
+      n_dropped: 0,
+    });
     for (const f of ['seconds', 'inertia', 'silhouette', 'calinski_harabasz', 'davies_bouldin']) {
       expect(typeof j[f]).toBe('number');
     }
@@ -75,15 +94,41 @@ describe('clientele cluster', () => {
   for (const algorithm of ['minibatch-kmeans', 'gmm', 'ward', 'average', 'complete', 'single']) {
     it(`finds the three blobs with ${algorithm}`, async () => {
       const out = join(dir, `labels-${algorithm}.csv`);
-      const r = await run('cluster', '--input', path, '--columns', 'a,b', '--algorithm', algorithm, '--k', '3', '--labels-out', out);
+      const r = await run(
+        'cluster',
+        '--input',
+        path,
+        '--columns',
+        'a,b',
+        '--algorithm',
+        algorithm,
+        '--k',
+        '3',
+        '--labels-out',
+        out,
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(samePartition(readLabels(out).slice(1).map(Number), truth)).toBe(true);
     });
   }
 
   it('reports GMM log-likelihood and BIC', async () => {
-    const r = await run('cluster', '--input', path, '--columns', 'a,b', '--algorithm', 'gmm', '--k', '3', '--json');
+    const r = await run(
+      'cluster',
+      '--input',
+      path,
+      '--columns',
+      'a,b',
+      '--scale',
+      'none',
+      '--algorithm',
+      'gmm',
+      '--k',
+      '3',
+      '--json',
+    );
     const j = JSON.parse(r.stdout);
+    // Unit-variance blobs: each point's density is well below 1, so the log-likelihood is negative.
     expect(j.log_likelihood).toBeLessThan(0);
     expect(j.bic).toBeCloseTo(-2 * j.log_likelihood + 17 * Math.log(120), 6);
   });
@@ -91,7 +136,24 @@ describe('clientele cluster', () => {
   it('marks DBSCAN noise as -1 and counts it', async () => {
     const withOutlier = blobsCsv('blobs-noise.csv', '999,far,50,-40\n');
     const out = join(dir, 'labels-dbscan.csv');
-    const r = await run('cluster', '--input', withOutlier.path, '--columns', 'a,b', '--scale', 'none', '--algorithm', 'dbscan', '--eps', '2', '--min-samples', '4', '--json', '--labels-out', out);
+    const r = await run(
+      'cluster',
+      '--input',
+      withOutlier.path,
+      '--columns',
+      'a,b',
+      '--scale',
+      'none',
+      '--algorithm',
+      'dbscan',
+      '--eps',
+      '2',
+      '--min-samples',
+      '4',
+      '--json',
+      '--labels-out',
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.k).toBe(3);
@@ -100,14 +162,42 @@ describe('clientele cluster', () => {
   });
 
   it('names an unknown column, a non-numeric column and an empty file, with exit code 3', async () => {
-    const unknown = await run('cluster', '--input', path, '--columns', 'a,revenue', '--algorithm', 'kmeans', '--k', '2');
+    const unknown = await run(
+      'cluster',
+      '--input',
+      path,
+      '--columns',
+      'a,revenue',
+      '--algorithm',
+      'kmeans',
+      '--k',
+      '2',
+    );
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('"revenue"');
-    const text = await run('cluster', '--input', path, '--columns', 'a,name', '--algorithm', 'kmeans', '--k', '2');
+    const text = await run(
+      'cluster',
+      '--input',
+      path,
+      '--columns',
+      'a,name',
+      '--algorithm',
+      'kmeans',
+      '--k',
+      '2',
+    );
     expect(text.code).toBe(3);
     expect(text.stderr).toContain('"name"');
     writeFileSync(join(dir, 'empty.csv'), '');
-    const empty = await run('cluster', '--input', join(dir, 'empty.csv'), '--algorithm', 'kmeans', '--k', '2');
+    const empty = await run(
+      'cluster',
+      '--input',
+      join(dir, 'empty.csv'),
+      '--algorithm',
+      'kmeans',
+      '--k',
+      '2',
+    );
     expect(empty.code).toBe(3);
     expect(empty.stderr).toContain('empty');
   });
@@ -116,10 +206,31 @@ describe('clientele cluster', () => {
     const p = join(dir, 'holes.csv');
     writeFileSync(p, 'a,b\n1,2\n1.1,2.1\n,3\n5,6\n5.1,6.1\n');
     const out = join(dir, 'labels-holes.csv');
-    const r = await run('cluster', '--input', p, '--algorithm', 'kmeans', '--k', '2', '--json', '--labels-out', out);
+    const r = await run(
+      'cluster',
+      '--input',
+      p,
+      '--algorithm',
+      'kmeans',
+      '--k',
+      '2',
+      '--json',
+      '--labels-out',
+      out,
+    );
     expect(JSON.parse(r.stdout).n_dropped).toBe(1);
     expect(readLabels(out)[3]).toBe('');
-    const strict = await run('cluster', '--input', p, '--algorithm', 'kmeans', '--k', '2', '--missing', 'error');
+    const strict = await run(
+      'cluster',
+      '--input',
+      p,
+      '--algorithm',
+      'kmeans',
+      '--k',
+      '2',
+      '--missing',
+      'error',
+    );
     expect(strict.code).toBe(3);
     expect(strict.stderr).toContain('line 4');
   });
@@ -140,26 +251,62 @@ describe('clientele select and embed', () => {
   const { path } = blobsCsv('blobs-select.csv');
 
   it('gives the model-selection table as JSON, best at k = 3', async () => {
-    const r = await run('select', '--input', path, '--columns', 'a,b', '--algorithms', 'kmeans,gmm,ward,dbscan', '--k', '2..5', '--json');
+    const r = await run(
+      'select',
+      '--input',
+      path,
+      '--columns',
+      'a,b',
+      '--algorithms',
+      'kmeans,gmm,ward,dbscan',
+      '--k',
+      '2..5',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     const km = j.rows.filter((row: { algorithm: string }) => row.algorithm === 'kmeans');
     expect(km.map((row: { k: number }) => row.k)).toEqual([2, 3, 4, 5]);
     expect(km.every((row: { inertia: number }) => row.inertia > 0)).toBe(true);
-    expect(j.rows.filter((row: { algorithm: string }) => row.algorithm === 'gmm').every((row: { bic: number }) => Number.isFinite(row.bic))).toBe(true);
+    expect(
+      j.rows
+        .filter((row: { algorithm: string }) => row.algorithm === 'gmm')
+        .every((row: { bic: number }) => Number.isFinite(row.bic)),
+    ).toBe(true);
     expect(j.rows.some((row: { algorithm: string }) => row.algorithm === 'dbscan')).toBe(true);
     expect(j.best.k).toBe(3);
   });
 
   it('prints the table on a terminal', async () => {
-    const r = await run('select', '--input', path, '--columns', 'a,b', '--algorithms', 'kmeans,ward', '--k', '2..4');
+    const r = await run(
+      'select',
+      '--input',
+      path,
+      '--columns',
+      'a,b',
+      '--algorithms',
+      'kmeans,ward',
+      '--k',
+      '2..4',
+    );
     expect(r.stdout).toMatch(/algorithm\s+k\s+n_rows\s+silhouette/);
     expect(r.stdout).toContain('highest silhouette: ');
   });
 
   it('writes a PCA view with one line per row', async () => {
     const out = join(dir, 'pca.csv');
-    const r = await run('embed', '--input', path, '--columns', 'a,b', '--method', 'pca', '--out', out, '--json');
+    const r = await run(
+      'embed',
+      '--input',
+      path,
+      '--columns',
+      'a,b',
+      '--method',
+      'pca',
+      '--out',
+      out,
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).explained_variance_ratio).toHaveLength(2);
     const lines = readLabels(out);

@@ -52,3 +52,11 @@ export {
   type RandomForestRegressorOptions,
 } from './trees/randomForestRegressor.ts';
 export { applyTree, buildRegressionTree, type FlatTree, type RegressionTreeParams } from './trees/regressionTree.ts';
+export { KMeans, type KMeansAlgorithm, type KMeansJSON, type KMeansOptions } from './cluster/kmeans.ts';
+export {
+  MiniBatchKMeans,
+  type MiniBatchKMeansJSON,
+  type MiniBatchKMeansOptions,
+} from './cluster/miniBatchKMeans.ts';
+export { type KMeansPlusPlusOptions, type KMeansPlusPlusResult, kmeansPlusPlus } from './cluster/kmeansPlusPlus.ts';
+export { inertia } from './metrics/inertia.ts';
