@@ -1,6 +1,6 @@
-export * from './errors.ts';
-export * from './matrix.ts';
-export * from './random.ts';
+export { Agglomerative, type AgglomerativeJSON, type AgglomerativeOptions } from './cluster/agglomerative.ts';
+export { DBSCAN, type DBSCANOptions, PointKind } from './cluster/dbscan.ts';
+export { cutByHeight, cutByK, type Merges } from './cluster/dendrogram.ts';
 export {
   type CovarianceType,
   GaussianMixture,
@@ -8,8 +8,13 @@ export {
   type GaussianMixtureJSON,
   type GaussianMixtureOptions,
 } from './cluster/gaussianMixture.ts';
-export { cholesky, invertLowerTriangular } from './linalg/cholesky.ts';
-export { Agglomerative, type AgglomerativeJSON, type AgglomerativeOptions } from './cluster/agglomerative.ts';
+export { KdTree, type KdTreeOptions } from './cluster/kdTree.ts';
+export { KMeans, type KMeansAlgorithm, type KMeansJSON, type KMeansOptions } from './cluster/kmeans.ts';
+export {
+  type KMeansPlusPlusOptions,
+  type KMeansPlusPlusResult,
+  kmeansPlusPlus,
+} from './cluster/kmeansPlusPlus.ts';
 export {
   LINKAGE_METHODS,
   type LinkageMethod,
@@ -18,45 +23,49 @@ export {
   MAX_MATRIX_ROWS,
   SQUARE_MAX_ROWS,
 } from './cluster/linkage.ts';
-export { cutByHeight, cutByK, type Merges } from './cluster/dendrogram.ts';
-export { DBSCAN, type DBSCANOptions, PointKind } from './cluster/dbscan.ts';
-export { KdTree, type KdTreeOptions } from './cluster/kdTree.ts';
-export { NeighborList, type NeighborListOptions } from './cluster/neighborList.ts';
-export * from './metrics/contingency.ts';
-export * from './metrics/silhouette.ts';
-export * from './metrics/calinskiHarabasz.ts';
-export * from './metrics/daviesBouldin.ts';
-export * from './metrics/adjustedRandIndex.ts';
-export * from './metrics/normalizedMutualInfo.ts';
-export * from './preprocess/scaler.ts';
-export * from './preprocess/minMaxScaler.ts';
-export * from './preprocess/standardScaler.ts';
-export * from './preprocess/robustScaler.ts';
-export * from './preprocess/identityScaler.ts';
-export * from './preprocess/makeScaler.ts';
-export * from './preprocess/quantile.ts';
-export * from './preprocess/iqrMask.ts';
-export * from './trees/isolationForest.ts';
-export * from './embed/pca.ts';
-export * from './embed/tsne.ts';
-export * from './embed/vpTree.ts';
-export * from './embed/quadTree.ts';
-export * from './metrics/trustworthiness.ts';
-export * from './linalg/symmetricEigen.ts';
-export { UMAP, type UmapOptions } from './embed/umap.ts';
-export type { UmapMetric } from './embed/knn.ts';
-export { type TreeEmbeddingOptions, treeEmbedding } from './embed/treeEmbedding.ts';
-export {
-  RandomForestRegressor,
-  type RandomForestRegressorJSON,
-  type RandomForestRegressorOptions,
-} from './trees/randomForestRegressor.ts';
-export { applyTree, buildRegressionTree, type FlatTree, type RegressionTreeParams } from './trees/regressionTree.ts';
-export { KMeans, type KMeansAlgorithm, type KMeansJSON, type KMeansOptions } from './cluster/kmeans.ts';
 export {
   MiniBatchKMeans,
   type MiniBatchKMeansJSON,
   type MiniBatchKMeansOptions,
 } from './cluster/miniBatchKMeans.ts';
-export { type KMeansPlusPlusOptions, type KMeansPlusPlusResult, kmeansPlusPlus } from './cluster/kmeansPlusPlus.ts';
+export { NeighborList, type NeighborListOptions } from './cluster/neighborList.ts';
+export type { UmapMetric } from './embed/knn.ts';
+export * from './embed/pca.ts';
+export * from './embed/quadTree.ts';
+export { type TreeEmbeddingOptions, treeEmbedding } from './embed/treeEmbedding.ts';
+export * from './embed/tsne.ts';
+export { UMAP, type UmapOptions } from './embed/umap.ts';
+export * from './embed/vpTree.ts';
+export * from './errors.ts';
+export { cholesky, invertLowerTriangular } from './linalg/cholesky.ts';
+export * from './linalg/symmetricEigen.ts';
+export * from './matrix.ts';
+export * from './metrics/adjustedRandIndex.ts';
+export * from './metrics/calinskiHarabasz.ts';
+export * from './metrics/contingency.ts';
+export * from './metrics/daviesBouldin.ts';
 export { inertia } from './metrics/inertia.ts';
+export * from './metrics/normalizedMutualInfo.ts';
+export * from './metrics/silhouette.ts';
+export * from './metrics/trustworthiness.ts';
+export * from './preprocess/identityScaler.ts';
+export * from './preprocess/iqrMask.ts';
+export * from './preprocess/makeScaler.ts';
+export * from './preprocess/minMaxScaler.ts';
+export * from './preprocess/quantile.ts';
+export * from './preprocess/robustScaler.ts';
+export * from './preprocess/scaler.ts';
+export * from './preprocess/standardScaler.ts';
+export * from './random.ts';
+export * from './trees/isolationForest.ts';
+export {
+  RandomForestRegressor,
+  type RandomForestRegressorJSON,
+  type RandomForestRegressorOptions,
+} from './trees/randomForestRegressor.ts';
+export {
+  applyTree,
+  buildRegressionTree,
+  type FlatTree,
+  type RegressionTreeParams,
+} from './trees/regressionTree.ts';

@@ -1,0 +1,37 @@
+import type { Outcome, RunContext } from './contestants.ts';
+
+export const TASK_NAMES = ['kmeans', 'ward', 'silhouette', 'dbscan', 'umap'] as const;
+export type TaskName = (typeof TASK_NAMES)[number];
+
+/** Everything one task measured: the three contestants on the same CSV, and the quality check. */
+export interface TaskResult {
+  task: TaskName;
+  /** What was run, e.g. "k-means k=4 n_init=10". */
+  title: string;
+  rows: number;
+  cols: number;
+  params: Record<string, number | string>;
+  files: string[];
+  ours: Outcome;
+  sklearn: Outcome;
+  /** The npm package run on the same data, or null when none does this job. */
+  peer: Outcome | null;
+  /** Quality figures by name (null when one side has none). */
+  quality: Record<string, number | null>;
+  /** The same, short, for the table. */
+  qualityText: string;
+  /** Why a quality figure is missing, if it is. */
+  qualityNotes: string[];
+}
+
+export interface Task {
+  name: TaskName;
+  run(ctx: RunContext): Promise<TaskResult>;
+}
+
+/** A number for the quality column: 6 significant digits, no exponent for ordinary sizes. */
+export function num(v: number | null, digits = 6): string {
+  if (v === null) return 'n/a';
+  if (v !== 0 && (Math.abs(v) >= 1e9 || Math.abs(v) < 1e-4)) return v.toExponential(2);
+  return String(Number(v.toPrecision(digits)));
+}
