@@ -69,19 +69,19 @@ describe.each(['blobs', 'uniform'] as const)('reference data: %s', (name) => {
     const ref = ds.linkage[method];
     const z = linkage(x, method);
 
-    it.each([false, true])(
-      'reproduces scipy linkage (compact = %s): same ids and sizes, heights within 1e-9 relative',
-      (compact) => {
-        const zz = compact ? linkage(x, method, { compact }) : z;
-        expect(Array.from(zz.a)).toEqual(ref.a);
-        expect(Array.from(zz.b)).toEqual(ref.b);
-        expect(Array.from(zz.size)).toEqual(ref.size);
-        for (let s = 0; s < ref.height.length; s++) {
-          expect(Math.abs(zz.height[s]! - ref.height[s]!)).toBeLessThanOrEqual(1e-9 * ref.height[s]!);
-        }
-        expectNonDecreasing(zz.height);
-      },
-    );
+    it.each([
+      false,
+      true,
+    ])('reproduces scipy linkage (compact = %s): same ids and sizes, heights within 1e-9 relative', (compact) => {
+      const zz = compact ? linkage(x, method, { compact }) : z;
+      expect(Array.from(zz.a)).toEqual(ref.a);
+      expect(Array.from(zz.b)).toEqual(ref.b);
+      expect(Array.from(zz.size)).toEqual(ref.size);
+      for (let s = 0; s < ref.height.length; s++) {
+        expect(Math.abs(zz.height[s]! - ref.height[s]!)).toBeLessThanOrEqual(1e-9 * ref.height[s]!);
+      }
+      expectNonDecreasing(zz.height);
+    });
 
     it('gives the scikit-learn partition for k = 2..8', () => {
       for (const [k, labels] of Object.entries(ref.sklearn)) {

@@ -37,7 +37,7 @@ function lloydPass(x: Matrix, ws: KMeansWorkspace): number {
     }
     counts[best]! += 1;
     const so = best * p;
-    for (let t = 0; t < p; t++) sums[so + t]! += xd[xo + t]!;
+    for (let t = 0; t < p; t++) sums[so + t]! += xd[xo + t];
   }
   return changed;
 }

@@ -149,7 +149,7 @@ function reassign(x: Matrix, ws: KMeansWorkspace, scheme: KMeansScheme): number 
   let second = 0;
   for (let j = 0; j < k; j++) if (j !== top && shift[j]! > second) second = shift[j]!;
   for (let j = 0; j < k; j++) {
-    drift[j]! += shift[j]!;
+    drift[j]! += shift[j];
     otherDrift[j]! += j === top ? second : shift[top]!;
   }
   halfCenterDistances(ws.centers, k, x.cols, ws.half, ws.nearest);

@@ -109,7 +109,7 @@ export function assignNearest(
     if (sums && counts) {
       counts[best]! += 1;
       const so = best * p;
-      for (let t = 0; t < p; t++) sums[so + t]! += xd[xo + t]!;
+      for (let t = 0; t < p; t++) sums[so + t]! += xd[xo + t];
     }
   }
   return total;
@@ -131,7 +131,7 @@ export function clusterSums(
     counts[a]! += 1;
     const so = a * p;
     const xo = i * p;
-    for (let t = 0; t < p; t++) sums[so + t]! += xd[xo + t]!;
+    for (let t = 0; t < p; t++) sums[so + t]! += xd[xo + t];
   }
 }
 
@@ -237,7 +237,7 @@ function relocateEmpty(
     const old = labels[r]!;
     const ro = r * p;
     for (let t = 0; t < p; t++) {
-      sums[old * p + t]! -= xd[ro + t]!;
+      sums[old * p + t]! -= xd[ro + t];
       sums[j * p + t] = xd[ro + t]!;
     }
     counts[j] = 1;
@@ -314,7 +314,7 @@ export function absoluteTolerance(x: Matrix, tol: number): number {
   if (tol === 0) return 0;
   const { data, rows: n, cols: p } = x;
   const mean = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let t = 0; t < p; t++) mean[t]! += data[i * p + t]!;
+  for (let i = 0; i < n; i++) for (let t = 0; t < p; t++) mean[t]! += data[i * p + t];
   for (let t = 0; t < p; t++) mean[t]! /= n;
   let ss = 0;
   for (let i = 0; i < n; i++) {

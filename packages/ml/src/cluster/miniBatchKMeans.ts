@@ -305,7 +305,7 @@ class BatchStep {
       inertia += dist[best]!;
       labels[b] = best;
       batchCounts[best]! += 1;
-      for (let t = 0; t < p; t++) sums[best * p + t]! += xd[xo + t]!;
+      for (let t = 0; t < p; t++) sums[best * p + t]! += xd[xo + t];
     }
     for (let j = 0; j < k; j++) {
       const o = j * p;
