@@ -314,6 +314,54 @@ describe('clientele select and embed', () => {
     expect(lines).toHaveLength(121);
   });
 
+  for (const method of ['tsne', 'umap', 'tree']) {
+    it(`writes a ${method} view that keeps the three blobs apart`, async () => {
+      const out = join(dir, `${method}.csv`);
+      // The tree view embeds what predicts its target: give it a revenue that each blob sets.
+      const input = join(dir, 'blobs-revenue.csv');
+      const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+      writeFileSync(
+        input,
+        `${lines.map((l, i) => `${l},${i === 0 ? 'revenue' : 100 * ((i - 1) % 3)}`).join('\n')}\n`,
+      );
+      const target = method === 'tree' ? ['--target', 'revenue'] : [];
+      const args = [
+        '--input',
+        input,
+        '--columns',
+        'a,b',
+        ...target,
+        '--method',
+        method,
+        '--out',
+        out,
+        '--json',
+      ];
+      const r = await run('embed', ...args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ method, n_rows: 120 });
+      const rows = readLabels(out)
+        .slice(1)
+        .map((l) => l.split(',').map(Number));
+      expect(rows).toHaveLength(120);
+      // Each point's nearest neighbour in the view comes from the same blob (rows cycle blobs 0, 1, 2).
+      let same = 0;
+      for (const [i, xi, yi] of rows as [number, number, number][]) {
+        let best = -1;
+        let bestD = Number.POSITIVE_INFINITY;
+        for (const [j, xj, yj] of rows as [number, number, number][]) {
+          const d = (xi - xj) ** 2 + (yi - yj) ** 2;
+          if (j !== i && d < bestD) {
+            bestD = d;
+            best = j;
+          }
+        }
+        if (best % 3 === i % 3) same++;
+      }
+      expect(same / 120).toBeGreaterThan(0.9);
+    });
+  }
+
   it('needs --target for the tree embedding', async () => {
     const r = await run('embed', '--input', path, '--method', 'tree', '--out', join(dir, 't.csv'));
     expect(r.code).toBe(2);

@@ -101,8 +101,9 @@ async function runCluster(flags: ClusterFlags): Promise<void> {
       [spreadToInputRows(fit.labels, table.inputRow, table.nInputRows)],
     );
   }
-  const sizes = new Map<number, number>();
-  for (const l of fit.labels) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  const counts = new Map<number, number>();
+  for (const l of fit.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const sizes = [...counts.entries()].sort((a, b) => a[0] - b[0]);
   const result = {
     algorithm,
     k: fit.k,
@@ -123,7 +124,7 @@ async function runCluster(flags: ClusterFlags): Promise<void> {
     davies_bouldin: finiteOrNull(scores.daviesBouldin),
     n_noise: fit.nNoise ?? null,
     n_dropped: table.nDropped,
-    sizes: Object.fromEntries([...sizes.entries()].sort((a, b) => a[0] - b[0])),
+    sizes: Object.fromEntries(sizes),
     labels_out: flags.labelsOut ?? null,
   };
   if (flags.json) {
@@ -139,7 +140,7 @@ async function runCluster(flags: ClusterFlags): Promise<void> {
     `  silhouette         ${result.silhouette ?? 'n/a'}${scores.silhouetteSampled ? ` (sampled: ${scores.silhouetteSampleSize} rows)` : ''}`,
     `  Calinski-Harabasz  ${result.calinski_harabasz ?? 'n/a'}`,
     `  Davies-Bouldin     ${result.davies_bouldin ?? 'n/a'}`,
-    `  sizes              ${[...sizes.entries()].map(([l, c]) => `${l}: ${c}`).join(', ')}`,
+    `  sizes              ${sizes.map(([l, c]) => `${l}: ${c}`).join(', ')}`,
     flags.labelsOut ? `  labels written to  ${flags.labelsOut}` : null,
   ];
   process.stdout.write(`${lines.filter((l) => l !== null).join('\n')}\n`);
