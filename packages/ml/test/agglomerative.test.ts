@@ -4,8 +4,9 @@ import { Agglomerative } from '../src/cluster/agglomerative.ts';
 import { cutByHeight, cutByK, type Merges } from '../src/cluster/dendrogram.ts';
 import { type LinkageMethod, linkage, MAX_MATRIX_ROWS } from '../src/cluster/linkage.ts';
 import { MlError } from '../src/errors.ts';
-import { fromRows, type Matrix, matrix, takeRows } from '../src/matrix.ts';
+import { fromRows, matrix, takeRows } from '../src/matrix.ts';
 import { Rng } from '../src/random.ts';
+import { expectMlError, samePartition, thrown, toMatrix } from './helpers.ts';
 
 interface LinkageRef {
   a: number[];
@@ -28,43 +29,13 @@ const fixture = JSON.parse(
 
 const METHODS: LinkageMethod[] = ['ward', 'average', 'complete', 'single'];
 
-function dataOf(ds: Dataset): Matrix {
-  return matrix(ds.rows, ds.cols, Float64Array.from(ds.x));
-}
-
-/** True when the two labelings are the same partition (ARI = 1): a bijection between labels. */
-function samePartition(p: ArrayLike<number>, q: ArrayLike<number>): boolean {
-  if (p.length !== q.length) return false;
-  const pq = new Map<number, number>();
-  const qp = new Map<number, number>();
-  for (let i = 0; i < p.length; i++) {
-    const a = p[i]!;
-    const b = q[i]!;
-    if ((pq.has(a) && pq.get(a) !== b) || (qp.has(b) && qp.get(b) !== a)) return false;
-    pq.set(a, b);
-    qp.set(b, a);
-  }
-  return true;
-}
-
-function expectMlError(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MlError);
-    expect((e as MlError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected MlError ${code}`);
-}
-
 function expectNonDecreasing(h: Float64Array): void {
   for (let s = 1; s < h.length; s++) expect(h[s]!).toBeGreaterThanOrEqual(h[s - 1]!);
 }
 
 describe.each(['blobs', 'uniform'] as const)('reference data: %s', (name) => {
   const ds = fixture[name];
-  const x = dataOf(ds);
+  const x = toMatrix(ds);
   describe.each(METHODS)('%s linkage', (method) => {
     const ref = ds.linkage[method];
     const z = linkage(x, method);
@@ -104,7 +75,7 @@ describe.each(['blobs', 'uniform'] as const)('reference data: %s', (name) => {
 });
 
 describe('properties', () => {
-  const x = dataOf(fixture.blobs);
+  const x = toMatrix(fixture.blobs);
 
   it.each(METHODS)('%s: shuffling rows leaves the partition and the heights unchanged', (method) => {
     const perm = new Rng(7).shuffle(Int32Array.from({ length: x.rows }, (_, i) => i));
@@ -237,7 +208,7 @@ describe('small and degenerate input', () => {
 
   it('a constant column changes nothing', () => {
     const ds = fixture.uniform;
-    const x = dataOf(ds);
+    const x = toMatrix(ds);
     const wide = matrix(x.rows, x.cols + 1);
     for (let i = 0; i < x.rows; i++) {
       wide.data.set(x.data.subarray(i * x.cols, (i + 1) * x.cols), i * (x.cols + 1));
@@ -285,17 +256,10 @@ describe('caller errors', () => {
   });
 
   it('rejects k larger than the rows, with the numbers in the message', () => {
-    const err = (() => {
-      try {
-        new Agglomerative({ k: 5 }).fit(x);
-      } catch (e) {
-        return e as MlError;
-      }
-      return null;
-    })();
+    const err = thrown(() => new Agglomerative({ k: 5 }).fit(x));
     expect(err).toBeInstanceOf(MlError);
-    expect(err!.code).toBe('BAD_OPTION');
-    expect(err!.message).toContain('k <= 3');
+    expect(err.code).toBe('BAD_OPTION');
+    expect(err.message).toContain('k <= 3');
     expectMlError(() => cutByK(linkage(x, 'ward'), 3, 4), 'BAD_OPTION');
   });
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DBSCAN, PointKind } from '../src/cluster/dbscan.ts';
-import { MlError } from '../src/errors.ts';
 import { fromRows, type Matrix, takeRows } from '../src/matrix.ts';
 import { Rng } from '../src/random.ts';
+import { mlErrorCode } from './helpers.ts';
 
 interface Run {
   eps: number;
@@ -63,15 +63,6 @@ function naiveDbscan(x: Matrix, eps: number, minSamples: number): { labels: Int3
     label++;
   }
   return { labels, core };
-}
-
-function errorCode(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof MlError ? e.code : 'other';
-  }
-  return undefined;
 }
 
 describe('DBSCAN against scikit-learn', () => {
@@ -237,20 +228,20 @@ describe('DBSCAN edge cases', () => {
   });
 
   it('rejects bad options and bad input with MlError', () => {
-    expect(errorCode(() => new DBSCAN({ eps: 0 }))).toBe('BAD_OPTION');
-    expect(errorCode(() => new DBSCAN({ eps: -1 }))).toBe('BAD_OPTION');
-    expect(errorCode(() => new DBSCAN({ eps: Number.NaN }))).toBe('BAD_OPTION');
-    expect(errorCode(() => new DBSCAN({ eps: Number.POSITIVE_INFINITY }))).toBe('BAD_OPTION');
-    expect(errorCode(() => new DBSCAN({ eps: 1, minSamples: 0 }))).toBe('BAD_OPTION');
-    expect(errorCode(() => new DBSCAN({ eps: 1, minSamples: 2.5 }))).toBe('BAD_OPTION');
-    expect(errorCode(() => new DBSCAN({ eps: 1, metric: 'cosine' as unknown as 'euclidean' }))).toBe(
+    expect(mlErrorCode(() => new DBSCAN({ eps: 0 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new DBSCAN({ eps: -1 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new DBSCAN({ eps: Number.NaN }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new DBSCAN({ eps: Number.POSITIVE_INFINITY }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new DBSCAN({ eps: 1, minSamples: 0 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new DBSCAN({ eps: 1, minSamples: 2.5 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new DBSCAN({ eps: 1, metric: 'cosine' as unknown as 'euclidean' }))).toBe(
       'BAD_OPTION',
     );
     const db = new DBSCAN({ eps: 1 });
-    expect(errorCode(() => db.fit({ data: new Float64Array(0), rows: 0, cols: 2 }))).toBe('EMPTY_INPUT');
-    expect(errorCode(() => db.fit({ data: new Float64Array(0), rows: 3, cols: 0 }))).toBe('EMPTY_INPUT');
+    expect(mlErrorCode(() => db.fit({ data: new Float64Array(0), rows: 0, cols: 2 }))).toBe('EMPTY_INPUT');
+    expect(mlErrorCode(() => db.fit({ data: new Float64Array(0), rows: 3, cols: 0 }))).toBe('EMPTY_INPUT');
     expect(
-      errorCode(() =>
+      mlErrorCode(() =>
         db.fit(
           fromRows([
             [0, 1],

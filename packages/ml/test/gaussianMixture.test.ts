@@ -5,6 +5,7 @@ import { MlError } from '../src/errors.ts';
 import { cholesky, invertLowerTriangular } from '../src/linalg/cholesky.ts';
 import { fromRows, type Matrix, matrix, takeRows } from '../src/matrix.ts';
 import { Rng } from '../src/random.ts';
+import { maxAbsDiff, mlErrorCode, relErr, toMatrix } from './helpers.ts';
 
 interface Run {
   tol: number;
@@ -38,27 +39,12 @@ const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/gaussian_mixture.json', import.meta.url), 'utf8'),
 ) as { datasets: Dataset[] };
 
-function xOf(d: Dataset): Matrix {
-  return matrix(d.rows, d.cols, Float64Array.from(d.x));
-}
-
 function initOf(d: Dataset, c: Case): GaussianMixtureInit {
   return {
     weights: Float64Array.from(c.init.weights),
     means: matrix(d.k, d.cols, Float64Array.from(c.init.means)),
     covariances: c.init.covariances.map((v) => Float64Array.from(v)),
   };
-}
-
-function relErr(a: number, b: number): number {
-  return Math.abs(a - b) / Math.max(1, Math.abs(b));
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 /** Two well-separated 2-D blobs with different spreads; small and fast. */
@@ -110,7 +96,7 @@ describe('GaussianMixture against scikit-learn 1.2.1 from the same initialisatio
     for (const c of d.cases) {
       for (const r of c.runs) {
         it(`${d.name} ${c.covarianceType} tol=${r.tol} maxIter=${r.maxIter}`, () => {
-          const x = xOf(d);
+          const x = toMatrix(d);
           const gm = new GaussianMixture({
             k: d.k,
             covarianceType: c.covarianceType,
@@ -141,7 +127,7 @@ describe('GaussianMixture with k-means initialisation', () => {
   for (const d of fixture.datasets) {
     for (const c of d.cases) {
       it(`${d.name} ${c.covarianceType}: best of nInit = 5 is within 1% of scikit-learn's`, () => {
-        const x = xOf(d);
+        const x = toMatrix(d);
         const gm = new GaussianMixture({ k: d.k, covarianceType: c.covarianceType, nInit: 5, seed: 0 }).fit(
           x,
         );
@@ -154,7 +140,7 @@ describe('GaussianMixture with k-means initialisation', () => {
 
   it('same seed, same fit', () => {
     const d = fixture.datasets[1]!;
-    const x = xOf(d);
+    const x = toMatrix(d);
     const a = new GaussianMixture({ k: 4, nInit: 2, seed: 3 }).fit(x);
     const b = new GaussianMixture({ k: 4, nInit: 2, seed: 3 }).fit(x);
     expect(Array.from(b.means.data)).toEqual(Array.from(a.means.data));
@@ -165,7 +151,7 @@ describe('GaussianMixture with k-means initialisation', () => {
 
 describe('GaussianMixture properties', () => {
   const d = fixture.datasets[0]!;
-  const x = xOf(d);
+  const x = toMatrix(d);
 
   it('predictProba rows sum to 1 and their argmax is predict', () => {
     for (const covarianceType of ['full', 'diag'] as const) {
@@ -318,21 +304,11 @@ describe('GaussianMixture properties', () => {
 });
 
 describe('GaussianMixture edge cases', () => {
-  const code = (f: () => unknown): string | undefined => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(MlError);
-      return (e as MlError).code;
-    }
-    return undefined;
-  };
-
   it('rejects empty input, NaN, too large k and bad options with MlError', () => {
     const gm = () => new GaussianMixture({ k: 2, init: 'random' });
-    expect(code(() => gm().fit(matrix(0, 3)))).toBe('EMPTY_INPUT');
+    expect(mlErrorCode(() => gm().fit(matrix(0, 3)))).toBe('EMPTY_INPUT');
     expect(
-      code(() =>
+      mlErrorCode(() =>
         gm().fit(
           fromRows([
             [1, Number.NaN],
@@ -341,20 +317,24 @@ describe('GaussianMixture edge cases', () => {
         ),
       ),
     ).toBe('NON_FINITE');
-    expect(code(() => new GaussianMixture({ k: 5 }).fit(fromRows([[1], [2], [3]])))).toBe('TOO_FEW_ROWS');
+    expect(mlErrorCode(() => new GaussianMixture({ k: 5 }).fit(fromRows([[1], [2], [3]])))).toBe(
+      'TOO_FEW_ROWS',
+    );
     try {
       new GaussianMixture({ k: 5 }).fit(fromRows([[1], [2], [3]]));
     } catch (e) {
       expect((e as Error).message).toMatch(/k = 5 is larger than the 3 rows; choose k <= 3/);
     }
-    expect(code(() => new GaussianMixture({ k: 0 }))).toBe('BAD_OPTION');
-    expect(code(() => new GaussianMixture({ k: 2, maxIter: 0 }))).toBe('BAD_OPTION');
-    expect(code(() => new GaussianMixture({ k: 2, tol: -1 }))).toBe('BAD_OPTION');
-    expect(code(() => new GaussianMixture({ k: 2, covarianceType: 'tied' as never }))).toBe('BAD_OPTION');
-    expect(code(() => gm().predict(fromRows([[1, 2]])))).toBe('NOT_FITTED');
+    expect(mlErrorCode(() => new GaussianMixture({ k: 0 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new GaussianMixture({ k: 2, maxIter: 0 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new GaussianMixture({ k: 2, tol: -1 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new GaussianMixture({ k: 2, covarianceType: 'tied' as never }))).toBe(
+      'BAD_OPTION',
+    );
+    expect(mlErrorCode(() => gm().predict(fromRows([[1, 2]])))).toBe('NOT_FITTED');
     const fitted = gm().fit(twoBlobs(30, 0));
-    expect(code(() => fitted.predict(fromRows([[1, 2, 3]])))).toBe('SHAPE_MISMATCH');
-    expect(code(() => fitted.bic(matrix(0, 2)))).toBe('EMPTY_INPUT');
+    expect(mlErrorCode(() => fitted.predict(fromRows([[1, 2, 3]])))).toBe('SHAPE_MISMATCH');
+    expect(mlErrorCode(() => fitted.bic(matrix(0, 2)))).toBe('EMPTY_INPUT');
     expect(fitted.predict(matrix(0, 2)).length).toBe(0);
   });
 
@@ -365,18 +345,18 @@ describe('GaussianMixture edge cases', () => {
       [6, -4],
     ]);
     const fit = (init: GaussianMixtureInit) => () => new GaussianMixture({ k: 2, init }).fit(x);
-    expect(code(fit({ weights: Float64Array.of(0.5, 0.6), means }))).toBe('BAD_OPTION');
-    expect(code(fit({ weights: Float64Array.of(1), means }))).toBe('BAD_OPTION');
-    expect(code(fit({ weights: Float64Array.of(0.5, 0.5), means: fromRows([[0, 0]]) }))).toBe(
+    expect(mlErrorCode(fit({ weights: Float64Array.of(0.5, 0.6), means }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(fit({ weights: Float64Array.of(1), means }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(fit({ weights: Float64Array.of(0.5, 0.5), means: fromRows([[0, 0]]) }))).toBe(
       'SHAPE_MISMATCH',
     );
     const notPd = Float64Array.of(1, 2, 2, 1);
     const eye = Float64Array.of(1, 0, 0, 1);
-    expect(code(fit({ weights: Float64Array.of(0.5, 0.5), means, covariances: [eye, notPd] }))).toBe(
+    expect(mlErrorCode(fit({ weights: Float64Array.of(0.5, 0.5), means, covariances: [eye, notPd] }))).toBe(
       'BAD_OPTION',
     );
     const asym = Float64Array.of(2, 0.5, 0, 2);
-    expect(code(fit({ weights: Float64Array.of(0.5, 0.5), means, covariances: [eye, asym] }))).toBe(
+    expect(mlErrorCode(fit({ weights: Float64Array.of(0.5, 0.5), means, covariances: [eye, asym] }))).toBe(
       'BAD_OPTION',
     );
   });

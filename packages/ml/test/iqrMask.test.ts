@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MlError } from '../src/errors.ts';
 import { fromRows, matrix, takeRows } from '../src/matrix.ts';
 import { iqrBounds, iqrOutlierMask } from '../src/preprocess/iqrMask.ts';
 import { Rng } from '../src/random.ts';
+import { expectMlError } from './helpers.ts';
 
 interface FactorRef {
   lower: number[];
@@ -18,17 +18,6 @@ const fx: {
   iqr: { q1: number[]; q3: number[]; '1.5': FactorRef; '3.0': FactorRef };
 } = JSON.parse(readFileSync(new URL('./fixtures/scalers.json', import.meta.url), 'utf8'));
 const x = matrix(fx.rows, fx.cols, Float64Array.from(fx.x));
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MlError);
-    expect((e as MlError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected MlError ${code}`);
-}
 
 describe('IQR outlier mask matches numpy percentiles', () => {
   for (const [key, factor] of [
@@ -62,7 +51,7 @@ describe('IQR outlier mask matches numpy percentiles', () => {
     expect(Array.from(iqrOutlierMask(c))).toEqual([0, 0, 0, 1]); // q1 = q3 = 5: zero-width fences
     expect(Array.from(iqrOutlierMask(fromRows([[1, 2]])))).toEqual([0]);
     expect(iqrOutlierMask(matrix(0, 2)).length).toBe(0);
-    expectCode(() => iqrBounds(matrix(0, 2)), 'EMPTY_INPUT');
+    expectMlError(() => iqrBounds(matrix(0, 2)), 'EMPTY_INPUT');
     const withNaN = fromRows([
       [1, Number.NaN],
       [2, 0],
@@ -70,13 +59,13 @@ describe('IQR outlier mask matches numpy percentiles', () => {
       [100, 0],
     ]);
     expect(Array.from(iqrOutlierMask(withNaN, { columns: [0] }))).toEqual([0, 0, 0, 1]);
-    expectCode(() => iqrOutlierMask(withNaN), 'NON_FINITE');
+    expectMlError(() => iqrOutlierMask(withNaN), 'NON_FINITE');
   });
 
   it('rejects bad options', () => {
-    expectCode(() => iqrOutlierMask(x, { factor: -1 }), 'BAD_OPTION');
-    expectCode(() => iqrOutlierMask(x, { factor: Number.NaN }), 'BAD_OPTION');
-    expectCode(() => iqrOutlierMask(x, { columns: [6] }), 'BAD_OPTION');
-    expectCode(() => iqrBounds(x, 1.5, [0.5]), 'BAD_OPTION');
+    expectMlError(() => iqrOutlierMask(x, { factor: -1 }), 'BAD_OPTION');
+    expectMlError(() => iqrOutlierMask(x, { factor: Number.NaN }), 'BAD_OPTION');
+    expectMlError(() => iqrOutlierMask(x, { columns: [6] }), 'BAD_OPTION');
+    expectMlError(() => iqrBounds(x, 1.5, [0.5]), 'BAD_OPTION');
   });
 });

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MlError } from '../src/errors.ts';
 import { fromRows, matrix } from '../src/matrix.ts';
 import {
   averagePathLength,
   IsolationForest,
   type IsolationForestJSON,
 } from '../src/trees/isolationForest.ts';
+import { expectMlError } from './helpers.ts';
 
 interface ConfigRef {
   scoreSamples: number[];
@@ -70,17 +70,6 @@ function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const negate = (s: ArrayLike<number>) => Float64Array.from(s, (v) => -v);
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MlError);
-    expect((e as MlError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected MlError ${code}`);
-}
 
 describe('IsolationForest against scikit-learn 1.2', () => {
   it('the AUC helper reproduces roc_auc_score on scikit-learn scores', () => {
@@ -177,11 +166,11 @@ describe('IsolationForest behaviour', () => {
     const g = IsolationForest.fromJSON(json);
     expect(g.scoreSamples(x)).toEqual(f.scoreSamples(x));
     expect(g.predict(x)).toEqual(f.predict(x));
-    expectCode(
+    expectMlError(
       () => IsolationForest.fromJSON({ ...json, version: 2 } as unknown as IsolationForestJSON),
       'BAD_OPTION',
     );
-    expectCode(() => IsolationForest.fromJSON({ ...json, size: [1] }), 'SHAPE_MISMATCH');
+    expectMlError(() => IsolationForest.fromJSON({ ...json, size: [1] }), 'SHAPE_MISMATCH');
   });
 
   it('reports progress once per tree', () => {
@@ -221,17 +210,17 @@ describe('IsolationForest behaviour', () => {
   });
 
   it('errors: empty, NaN, wrong width, not fitted, bad options', () => {
-    expectCode(() => new IsolationForest().fit(matrix(0, 3)), 'EMPTY_INPUT');
-    expectCode(() => new IsolationForest().fit(fromRows([[1], [Number.NaN]])), 'NON_FINITE');
-    expectCode(() => forest.scoreSamples(fromRows([[1, 2]])), 'SHAPE_MISMATCH');
-    expectCode(() => forest.predict(fromRows([[1, 2, 3, Number.NaN]])), 'NON_FINITE');
-    expectCode(() => new IsolationForest().scoreSamples(x), 'NOT_FITTED');
-    expectCode(() => new IsolationForest().toJSON(), 'NOT_FITTED');
-    expectCode(() => new IsolationForest({ nEstimators: 0 }), 'BAD_OPTION');
-    expectCode(() => new IsolationForest({ maxSamples: 2.5 }), 'BAD_OPTION');
-    expectCode(() => new IsolationForest({ maxSamples: 0 }), 'BAD_OPTION');
-    expectCode(() => new IsolationForest({ maxFeatures: 1.5 }), 'BAD_OPTION');
-    expectCode(() => new IsolationForest({ contamination: 0.6 }), 'BAD_OPTION');
+    expectMlError(() => new IsolationForest().fit(matrix(0, 3)), 'EMPTY_INPUT');
+    expectMlError(() => new IsolationForest().fit(fromRows([[1], [Number.NaN]])), 'NON_FINITE');
+    expectMlError(() => forest.scoreSamples(fromRows([[1, 2]])), 'SHAPE_MISMATCH');
+    expectMlError(() => forest.predict(fromRows([[1, 2, 3, Number.NaN]])), 'NON_FINITE');
+    expectMlError(() => new IsolationForest().scoreSamples(x), 'NOT_FITTED');
+    expectMlError(() => new IsolationForest().toJSON(), 'NOT_FITTED');
+    expectMlError(() => new IsolationForest({ nEstimators: 0 }), 'BAD_OPTION');
+    expectMlError(() => new IsolationForest({ maxSamples: 2.5 }), 'BAD_OPTION');
+    expectMlError(() => new IsolationForest({ maxSamples: 0 }), 'BAD_OPTION');
+    expectMlError(() => new IsolationForest({ maxFeatures: 1.5 }), 'BAD_OPTION');
+    expectMlError(() => new IsolationForest({ contamination: 0.6 }), 'BAD_OPTION');
   });
 
   it('averagePathLength is c(n) of Liu et al. with c(1) = 0, c(2) = 1', () => {

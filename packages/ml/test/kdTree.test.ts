@@ -4,6 +4,7 @@ import { NeighborList } from '../src/cluster/neighborList.ts';
 import { MlError } from '../src/errors.ts';
 import { fromRows, type Matrix } from '../src/matrix.ts';
 import { Rng } from '../src/random.ts';
+import { mlErrorCode } from './helpers.ts';
 
 /** Squared distance summed in column order, exactly as the tree computes it. */
 function sqDist(q: Float64Array, off: number, x: Matrix, i: number): number {
@@ -210,24 +211,16 @@ describe('KdTree', () => {
       [1, 1],
       [2, 2],
     ]);
-    const code = (f: () => unknown): string | undefined => {
-      try {
-        f();
-      } catch (e) {
-        return e instanceof MlError ? e.code : 'other';
-      }
-      return undefined;
-    };
-    expect(code(() => new KdTree(x, { leafSize: 0 }))).toBe('BAD_OPTION');
-    expect(code(() => new KdTree(x, { leafSize: 2.5 }))).toBe('BAD_OPTION');
-    expect(code(() => new KdTree(fromRows([[0, Number.NaN]])))).toBe('NON_FINITE');
+    expect(mlErrorCode(() => new KdTree(x, { leafSize: 0 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new KdTree(x, { leafSize: 2.5 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new KdTree(fromRows([[0, Number.NaN]])))).toBe('NON_FINITE');
     const tree = new KdTree(x);
-    expect(code(() => tree.knn(new Float64Array(2), 4))).toBe('BAD_OPTION');
-    expect(code(() => tree.knn(new Float64Array(2), 0))).toBe('BAD_OPTION');
-    expect(code(() => tree.knn(new Float64Array(2), 1, new NeighborList({ distances: false })))).toBe(
+    expect(mlErrorCode(() => tree.knn(new Float64Array(2), 4))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => tree.knn(new Float64Array(2), 0))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => tree.knn(new Float64Array(2), 1, new NeighborList({ distances: false })))).toBe(
       'BAD_OPTION',
     );
-    expect(code(() => tree.radiusCount(new Float64Array(3), 1, 2))).toBe('SHAPE_MISMATCH');
-    expect(code(() => tree.radius(new Float64Array(1), 1, new NeighborList()))).toBe('SHAPE_MISMATCH');
+    expect(mlErrorCode(() => tree.radiusCount(new Float64Array(3), 1, 2))).toBe('SHAPE_MISMATCH');
+    expect(mlErrorCode(() => tree.radius(new Float64Array(1), 1, new NeighborList()))).toBe('SHAPE_MISMATCH');
   });
 });

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KMeans, type KMeansAlgorithm } from '../src/cluster/kmeans.ts';
 import { kmeansPlusPlus } from '../src/cluster/kmeansPlusPlus.ts';
-import { MlError } from '../src/errors.ts';
 import { fromRows, type Matrix, matrix, takeRows } from '../src/matrix.ts';
 import { inertia } from '../src/metrics/inertia.ts';
 import { Rng } from '../src/random.ts';
+import { samePartition, thrown, toMatrix } from './helpers.ts';
 
 interface LloydRef {
   inertia: number;
@@ -34,28 +34,9 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/kmeans.json', import
 };
 const ALGORITHMS: KMeansAlgorithm[] = ['lloyd', 'elkan', 'hamerly'];
 
-function data(ds: Dataset): Matrix {
-  return matrix(ds.rows, ds.cols, Float64Array.from(ds.x));
-}
-
 function initOf(x: Matrix, c: Case): Matrix {
   if (c.initCenters) return matrix(c.k, x.cols, Float64Array.from(c.initCenters));
   return takeRows(x, c.init!);
-}
-
-/** True when a and b split the rows the same way, whatever the cluster numbering (ARI = 1). */
-function samePartition(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  const ab = new Map<number, number>();
-  const ba = new Map<number, number>();
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if ((ab.get(x) ?? y) !== y || (ba.get(y) ?? x) !== x) return false;
-    ab.set(x, y);
-    ba.set(y, x);
-  }
-  return true;
 }
 
 /** Sum over rows of the squared distance to the nearest of `centers`. */
@@ -77,19 +58,9 @@ function expectRelClose(actual: number, expected: number, rel: number): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.max(Math.abs(expected), 1e-300));
 }
 
-function thrown(f: () => unknown): MlError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MlError) return e;
-    throw e;
-  }
-  throw new Error('expected an MlError');
-}
-
 describe('KMeans against scikit-learn (same initial centres)', () => {
   for (const ds of fixture.datasets) {
-    const x = data(ds);
+    const x = toMatrix(ds);
     for (const c of ds.cases) {
       for (const [tol, ref] of [
         [1e-4, c.tol1e4],
@@ -117,7 +88,7 @@ describe('KMeans against scikit-learn (same initial centres)', () => {
 
 describe('KMeans with k-means++ and restarts', () => {
   for (const ds of fixture.datasets) {
-    const x = data(ds);
+    const x = toMatrix(ds);
     for (const c of ds.cases) {
       if (c.initCenters) continue;
       it(`${ds.name} k=${c.k}: best of 10 is no worse than scikit-learn's by more than 0.1%`, () => {
@@ -134,7 +105,7 @@ describe('KMeans with k-means++ and restarts', () => {
 
   it('gives the same result for every algorithm from the same seed', () => {
     const ds = fixture.datasets.find((d) => d.name === 'overlapping')!;
-    const x = data(ds);
+    const x = toMatrix(ds);
     const fits = ALGORITHMS.map((algorithm) => new KMeans({ k: 5, seed: 3, algorithm }).fit(x));
     for (const f of fits.slice(1)) {
       expect(Array.from(f.labels)).toEqual(Array.from(fits[0]!.labels));
@@ -143,7 +114,7 @@ describe('KMeans with k-means++ and restarts', () => {
   });
 
   it('is reproducible: same seed, same result', () => {
-    const x = data(fixture.datasets[0]!);
+    const x = toMatrix(fixture.datasets[0]!);
     for (const init of ['k-means++', 'random'] as const) {
       const a = new KMeans({ k: 4, seed: 7, init }).fit(x);
       const b = new KMeans({ k: 4, seed: 7, init }).fit(x);
@@ -155,7 +126,7 @@ describe('KMeans with k-means++ and restarts', () => {
   });
 
   it("random init finds the blobs' partition as well", () => {
-    const x = data(fixture.datasets[0]!);
+    const x = toMatrix(fixture.datasets[0]!);
     const pp = new KMeans({ k: 4, seed: 1 }).fit(x);
     const rnd = new KMeans({ k: 4, seed: 1, init: 'random' }).fit(x);
     expect(samePartition(rnd.labels, pp.labels)).toBe(true);
@@ -163,7 +134,7 @@ describe('KMeans with k-means++ and restarts', () => {
 
   it('leaves the partition unchanged when rows are shuffled', () => {
     const ds = fixture.datasets[0]!;
-    const x = data(ds);
+    const x = toMatrix(ds);
     const perm = new Rng(5).shuffle(Int32Array.from({ length: x.rows }, (_, i) => i));
     const shuffled = takeRows(x, perm);
     const c = ds.cases[1]!;
@@ -186,7 +157,7 @@ describe('KMeans with k-means++ and restarts', () => {
   });
 
   it('reports progress once per start', () => {
-    const x = data(fixture.datasets[0]!);
+    const x = toMatrix(fixture.datasets[0]!);
     const calls: [number, number][] = [];
     new KMeans({ k: 3, nInit: 4, onProgress: (d, t) => calls.push([d, t]) }).fit(x);
     expect(calls).toEqual([
@@ -199,7 +170,7 @@ describe('KMeans with k-means++ and restarts', () => {
 });
 
 describe('KMeans predict and serialisation', () => {
-  const x = data(fixture.datasets[0]!);
+  const x = toMatrix(fixture.datasets[0]!);
   const km = new KMeans({ k: 4, seed: 0 }).fit(x);
 
   it('predicts the training labels for the training rows', () => {
@@ -292,7 +263,7 @@ describe('KMeans edge cases', () => {
   });
 
   it('copies an explicit init, so later changes to it do not leak in', () => {
-    const x = data(fixture.datasets[0]!);
+    const x = toMatrix(fixture.datasets[0]!);
     const c = fixture.datasets[0]!.cases[1]!;
     const init = initOf(x, c);
     const km = new KMeans({ k: c.k, init, nInit: 10 });
@@ -303,7 +274,7 @@ describe('KMeans edge cases', () => {
 });
 
 describe('kmeansPlusPlus', () => {
-  const x = data(fixture.datasets[0]!);
+  const x = toMatrix(fixture.datasets[0]!);
 
   it('returns distinct rows, nearest-centre labels and their squared distances', () => {
     const r = kmeansPlusPlus(x, 7, { seed: 3 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MlError } from '../src/errors.ts';
-import { fromRows, type Matrix, matrix, takeRows } from '../src/matrix.ts';
+import type { MlError } from '../src/errors.ts';
+import { fromRows, matrix, takeRows } from '../src/matrix.ts';
 import { adjustedRandIndex } from '../src/metrics/adjustedRandIndex.ts';
 import { calinskiHarabasz } from '../src/metrics/calinskiHarabasz.ts';
 import { contingency, encodeLabels } from '../src/metrics/contingency.ts';
@@ -9,6 +9,7 @@ import { daviesBouldin } from '../src/metrics/daviesBouldin.ts';
 import { type NmiAverage, normalizedMutualInfo } from '../src/metrics/normalizedMutualInfo.ts';
 import { silhouetteSamples, silhouetteScore } from '../src/metrics/silhouette.ts';
 import { Rng } from '../src/random.ts';
+import { expectMlError, toMatrix } from './helpers.ts';
 
 interface Result {
   silhouette: number;
@@ -54,21 +55,8 @@ const fixture: {
 
 const AVERAGES: NmiAverage[] = ['min', 'geometric', 'arithmetic', 'max'];
 const labelsOf = (name: string) => Int32Array.from(fixture.labels[name]!);
-const toMatrix = (d: { rows: number; cols: number; x: number[] }): Matrix =>
-  matrix(d.rows, d.cols, Float64Array.from(d.x));
 /** |a - b| <= tol * max(1, |b|): absolute near 0, relative for large values such as CH. */
 const close = (a: number, b: number, tol = 1e-9) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MlError);
-    expect((e as MlError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected MlError ${code}`);
-}
 
 describe('cluster validity indices match scikit-learn 1.2 to 1e-9', () => {
   for (const [dname, ds] of Object.entries(fixture.datasets)) {
@@ -217,14 +205,14 @@ describe('metric input errors', () => {
   const x = fromRows([[0], [1], [2], [3]]);
   it('needs 2 <= clusters <= n - 1, as scikit-learn', () => {
     for (const fn of [silhouetteSamples, calinskiHarabasz, daviesBouldin] as const) {
-      expectCode(() => fn(x, [0, 0, 0, 0]), 'BAD_OPTION');
-      expectCode(() => fn(x, [0, 1, 2, 3]), 'BAD_OPTION');
-      expectCode(() => fn(matrix(0, 2), []), 'EMPTY_INPUT');
-      expectCode(() => fn(fromRows([[1]]), [0]), 'BAD_OPTION');
-      expectCode(() => fn(x, [0, 1, 1]), 'SHAPE_MISMATCH');
-      expectCode(() => fn(fromRows([[0], [Number.NaN], [2], [3]]), [0, 0, 1, 1]), 'NON_FINITE');
-      expectCode(() => fn(x, [0, 0.5, 1, 1]), 'BAD_OPTION');
-      expectCode(() => fn(x, [0, Number.NaN, 1, 1]), 'NON_FINITE');
+      expectMlError(() => fn(x, [0, 0, 0, 0]), 'BAD_OPTION');
+      expectMlError(() => fn(x, [0, 1, 2, 3]), 'BAD_OPTION');
+      expectMlError(() => fn(matrix(0, 2), []), 'EMPTY_INPUT');
+      expectMlError(() => fn(fromRows([[1]]), [0]), 'BAD_OPTION');
+      expectMlError(() => fn(x, [0, 1, 1]), 'SHAPE_MISMATCH');
+      expectMlError(() => fn(fromRows([[0], [Number.NaN], [2], [3]]), [0, 0, 1, 1]), 'NON_FINITE');
+      expectMlError(() => fn(x, [0, 0.5, 1, 1]), 'BAD_OPTION');
+      expectMlError(() => fn(x, [0, Number.NaN, 1, 1]), 'NON_FINITE');
     }
     try {
       silhouetteScore(x, [0, 0, 0, 0]);
@@ -234,8 +222,8 @@ describe('metric input errors', () => {
   });
 
   it('rejects a bad sampleSize and a sample that holds one cluster', () => {
-    expectCode(() => silhouetteScore(x, [0, 0, 1, 1], { sampleSize: 1 }), 'BAD_OPTION');
-    expectCode(() => silhouetteScore(x, [0, 0, 1, 1], { sampleSize: 2.5 }), 'BAD_OPTION');
+    expectMlError(() => silhouetteScore(x, [0, 0, 1, 1], { sampleSize: 1 }), 'BAD_OPTION');
+    expectMlError(() => silhouetteScore(x, [0, 0, 1, 1], { sampleSize: 2.5 }), 'BAD_OPTION');
     const big = matrix(
       50,
       1,
@@ -256,9 +244,9 @@ describe('metric input errors', () => {
   });
 
   it('pair metrics reject different lengths and an unknown average', () => {
-    expectCode(() => adjustedRandIndex([0, 1], [0]), 'SHAPE_MISMATCH');
-    expectCode(() => normalizedMutualInfo([0, 1], [0]), 'SHAPE_MISMATCH');
-    expectCode(() => normalizedMutualInfo([0, 1], [0, 1], 'median' as NmiAverage), 'BAD_OPTION');
+    expectMlError(() => adjustedRandIndex([0, 1], [0]), 'SHAPE_MISMATCH');
+    expectMlError(() => normalizedMutualInfo([0, 1], [0]), 'SHAPE_MISMATCH');
+    expectMlError(() => normalizedMutualInfo([0, 1], [0, 1], 'median' as NmiAverage), 'BAD_OPTION');
   });
 });
 

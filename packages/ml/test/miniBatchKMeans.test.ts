@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KMeans } from '../src/cluster/kmeans.ts';
 import { MiniBatchKMeans } from '../src/cluster/miniBatchKMeans.ts';
-import { MlError } from '../src/errors.ts';
 import { fromRows, type Matrix, matrix } from '../src/matrix.ts';
 import { inertia } from '../src/metrics/inertia.ts';
+import { thrown } from './helpers.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/kmeans.json', import.meta.url), 'utf8')) as {
   miniBatch: {
@@ -21,16 +21,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/kmeans.json', import
 };
 const ref = fixture.miniBatch;
 const x: Matrix = matrix(ref.rows, ref.cols, Float64Array.from(ref.x));
-
-function thrown(f: () => unknown): MlError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MlError) return e;
-    throw e;
-  }
-  throw new Error('expected an MlError');
-}
 
 describe('MiniBatchKMeans on blobs (4000 x 3, k = 5, batch 256)', () => {
   const fits = [0, 1, 2].map((seed) =>

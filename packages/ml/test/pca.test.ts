@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PCA } from '../src/embed/pca.ts';
 import { MlError } from '../src/errors.ts';
-import { fromRows, type Matrix, matrix, takeRows } from '../src/matrix.ts';
+import { fromRows, matrix, takeRows } from '../src/matrix.ts';
 import { Rng } from '../src/random.ts';
+import { maxRelErr, mlErrorCode, toMatrix } from './helpers.ts';
 
 interface Data {
   rows: number;
@@ -26,27 +27,17 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/embed.json', import.
   Data
 > & { pca: Record<string, PcaRef> };
 
-const toMatrix = (d: Data): Matrix => matrix(d.rows, d.cols, Float64Array.from(d.x));
-
-/** max |a - b| / max(1, |b|): absolute for small values, relative for large ones. */
-function maxErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let e = 0;
-  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
-  return e;
-}
-
 describe('PCA against scikit-learn PCA(svd_solver="full")', () => {
   for (const name of ['blobs', 'digits', 'small', 'few']) {
     it(`${name}: components (signs included), variances, scores and inverse`, () => {
       const ref = fixture.pca[name]!;
       const x = toMatrix(fixture[name]!);
       const pca = new PCA({ nComponents: ref.nComponents }).fit(x);
-      expect(maxErr(pca.mean, ref.mean)).toBeLessThan(1e-12);
-      expect(maxErr(pca.components.data, ref.components)).toBeLessThan(1e-8);
-      expect(maxErr(pca.explainedVariance, ref.explainedVariance)).toBeLessThan(1e-9);
-      expect(maxErr(pca.explainedVarianceRatio, ref.explainedVarianceRatio)).toBeLessThan(1e-12);
-      expect(maxErr(pca.singularValues, ref.singularValues)).toBeLessThan(1e-9);
+      expect(maxRelErr(pca.mean, ref.mean)).toBeLessThan(1e-12);
+      expect(maxRelErr(pca.components.data, ref.components)).toBeLessThan(1e-8);
+      expect(maxRelErr(pca.explainedVariance, ref.explainedVariance)).toBeLessThan(1e-9);
+      expect(maxRelErr(pca.explainedVarianceRatio, ref.explainedVarianceRatio)).toBeLessThan(1e-12);
+      expect(maxRelErr(pca.singularValues, ref.singularValues)).toBeLessThan(1e-9);
       const head = takeRows(
         x,
         Array.from({ length: ref.nRows }, (_, i) => i),
@@ -54,15 +45,15 @@ describe('PCA against scikit-learn PCA(svd_solver="full")', () => {
       const scores = pca.transform(head);
       expect(scores.rows).toBe(ref.nRows);
       expect(scores.cols).toBe(ref.nComponents);
-      expect(maxErr(scores.data, ref.scores)).toBeLessThan(1e-8);
-      expect(maxErr(pca.inverseTransform(scores).data, ref.inverse)).toBeLessThan(1e-8);
+      expect(maxRelErr(scores.data, ref.scores)).toBeLessThan(1e-8);
+      expect(maxRelErr(pca.inverseTransform(scores).data, ref.inverse)).toBeLessThan(1e-8);
     });
   }
 
   it('keeps every component when nComponents = p: inverse(transform(x)) = x', () => {
     const x = toMatrix(fixture['small']!);
     const pca = new PCA({ nComponents: 6 }).fit(x);
-    expect(maxErr(pca.inverseTransform(pca.transform(x)).data, x.data)).toBeLessThan(1e-10);
+    expect(maxRelErr(pca.inverseTransform(pca.transform(x)).data, x.data)).toBeLessThan(1e-10);
     let sum = 0;
     for (const r of pca.explainedVarianceRatio) sum += r;
     expect(sum).toBeCloseTo(1, 12);
@@ -93,8 +84,8 @@ describe('PCA properties', () => {
     const shuffled = takeRows(x, perm);
     const a = new PCA({ nComponents: 3 }).fit(x);
     const b = new PCA({ nComponents: 3 }).fit(shuffled);
-    expect(maxErr(b.components.data, a.components.data)).toBeLessThan(1e-10);
-    expect(maxErr(b.transform(shuffled).data, takeRows(a.transform(x), perm).data)).toBeLessThan(1e-9);
+    expect(maxRelErr(b.components.data, a.components.data)).toBeLessThan(1e-10);
+    expect(maxRelErr(b.transform(shuffled).data, takeRows(a.transform(x), perm).data)).toBeLessThan(1e-9);
   });
 
   it('scores have the explained variance as their variance and zero mean', () => {
@@ -137,19 +128,10 @@ describe('PCA properties', () => {
 });
 
 describe('PCA edge cases', () => {
-  const code = (f: () => unknown): string | undefined => {
-    try {
-      f();
-    } catch (e) {
-      return e instanceof MlError ? e.code : 'not an MlError';
-    }
-    return undefined;
-  };
-
   it('rejects empty input, NaN, bad nComponents, wrong shapes, use before fit', () => {
-    expect(code(() => new PCA().fit(matrix(0, 3)))).toBe('EMPTY_INPUT');
+    expect(mlErrorCode(() => new PCA().fit(matrix(0, 3)))).toBe('EMPTY_INPUT');
     expect(
-      code(() =>
+      mlErrorCode(() =>
         new PCA().fit(
           fromRows([
             [1, 2],
@@ -158,10 +140,10 @@ describe('PCA edge cases', () => {
         ),
       ),
     ).toBe('NON_FINITE');
-    expect(code(() => new PCA({ nComponents: 0 }))).toBe('BAD_OPTION');
-    expect(code(() => new PCA({ nComponents: 1.5 }))).toBe('BAD_OPTION');
-    expect(code(() => new PCA({ nComponents: 3 }).fit(fromRows([[1, 2]])))).toBe('BAD_OPTION');
-    expect(code(() => new PCA().transform(fromRows([[1, 2]])))).toBe('NOT_FITTED');
+    expect(mlErrorCode(() => new PCA({ nComponents: 0 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new PCA({ nComponents: 1.5 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new PCA({ nComponents: 3 }).fit(fromRows([[1, 2]])))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new PCA().transform(fromRows([[1, 2]])))).toBe('NOT_FITTED');
     const pca = new PCA().fit(
       fromRows([
         [1, 2, 3],
@@ -169,8 +151,8 @@ describe('PCA edge cases', () => {
         [0, 0, 1],
       ]),
     );
-    expect(code(() => pca.transform(fromRows([[1, 2]])))).toBe('SHAPE_MISMATCH');
-    expect(code(() => pca.inverseTransform(fromRows([[1, 2, 3]])))).toBe('SHAPE_MISMATCH');
+    expect(mlErrorCode(() => pca.transform(fromRows([[1, 2]])))).toBe('SHAPE_MISMATCH');
+    expect(mlErrorCode(() => pca.inverseTransform(fromRows([[1, 2, 3]])))).toBe('SHAPE_MISMATCH');
   });
 
   it('one row: zero variance, zero scores, no NaN', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QuadTree } from '../src/embed/quadTree.ts';
 import { Rng } from '../src/random.ts';
+import { maxAbsDiff } from './helpers.ts';
 
 /** sum_{j != i} q_ij^2 (y_i - y_j) and Z by the O(n^2) definition. */
 function bruteForce(y: Float64Array, n: number): { forces: Float64Array; z: number } {
@@ -18,12 +19,6 @@ function bruteForce(y: Float64Array, n: number): { forces: Float64Array; z: numb
     }
   }
   return { forces, z };
-}
-
-function maxAbsDiff(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 function clustered(n: number, seed: number): Float64Array {

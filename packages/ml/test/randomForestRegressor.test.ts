@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MlError } from '../src/errors.ts';
 import { fromRows, matrix, takeRows } from '../src/matrix.ts';
 import { Rng } from '../src/random.ts';
 import {
@@ -9,6 +8,7 @@ import {
   type RandomForestRegressorOptions,
 } from '../src/trees/randomForestRegressor.ts';
 import { applyTree, buildRegressionTree } from '../src/trees/regressionTree.ts';
+import { expectMlError } from './helpers.ts';
 
 const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/random_forest.json', import.meta.url), 'utf8'),
@@ -38,17 +38,6 @@ function r2(y: Float64Array, f: Float64Array): number {
     tot += (y[i] - mean) ** 2;
   }
   return 1 - res / tot;
-}
-
-function expectMlError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MlError);
-    expect((e as MlError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected MlError ${code}`);
 }
 
 describe('RandomForestRegressor against scikit-learn RandomForestRegressor(random_state=0)', () => {

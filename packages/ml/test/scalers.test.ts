@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MlError } from '../src/errors.ts';
 import { fromRows, type Matrix, matrix } from '../src/matrix.ts';
 import { IdentityScaler } from '../src/preprocess/identityScaler.ts';
 import { makeScaler, type ScalerJSON, scalerFromJSON } from '../src/preprocess/makeScaler.ts';
@@ -9,6 +8,7 @@ import { quantileSorted } from '../src/preprocess/quantile.ts';
 import { RobustScaler } from '../src/preprocess/robustScaler.ts';
 import type { Scaler, ScalerKind } from '../src/preprocess/scaler.ts';
 import { StandardScaler } from '../src/preprocess/standardScaler.ts';
+import { expectMlError, maxRelErr } from './helpers.ts';
 
 type Ref = Record<string, number[]>;
 const fx: {
@@ -27,26 +27,6 @@ const fx: {
 const x = matrix(fx.rows, fx.cols, Float64Array.from(fx.x));
 const xt = matrix(fx.testRows, fx.cols, Float64Array.from(fx.xt));
 const firstRows = (m: Matrix, n: number): Matrix => matrix(n, m.cols, m.data.slice(0, n * m.cols));
-
-/** Largest |a - b| / max(1, |b|). */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++)
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
-  return worst;
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MlError);
-    expect((e as MlError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected MlError ${code}`);
-}
 
 const cases: [string, () => Scaler, Matrix, Ref, Record<string, string>][] = [
   [
@@ -85,15 +65,15 @@ describe('scalers match scikit-learn 1.2', () => {
     it(`${name}: parameters, transform and inverse to 1e-12`, () => {
       const s = make().fit(fitX);
       for (const [ours, theirs] of Object.entries(params)) {
-        expect(relErr((s as unknown as Record<string, Float64Array>)[ours]!, ref[theirs]!)).toBeLessThan(
+        expect(maxRelErr((s as unknown as Record<string, Float64Array>)[ours]!, ref[theirs]!)).toBeLessThan(
           1e-12,
         );
       }
       // Same operations as scikit-learn, so the outputs are bit-identical today; the margin only
       // allows another summation order. Column 5 (MinMax scale ~1.8e9) would expose a real slip.
-      expect(relErr(s.transform(fitX).data, ref['transformX']!)).toBeLessThan(1e-12);
-      expect(relErr(s.transform(xt).data, ref['transformXt']!)).toBeLessThan(1e-12);
-      expect(relErr(s.inverseTransform(xt).data, ref['inverseXt']!)).toBeLessThan(1e-12);
+      expect(maxRelErr(s.transform(fitX).data, ref['transformX']!)).toBeLessThan(1e-12);
+      expect(maxRelErr(s.transform(xt).data, ref['transformXt']!)).toBeLessThan(1e-12);
+      expect(maxRelErr(s.inverseTransform(xt).data, ref['inverseXt']!)).toBeLessThan(1e-12);
     });
   }
 
@@ -118,8 +98,8 @@ describe('scaler properties', () => {
     for (const k of kinds) {
       const s = makeScaler(k).fit(x);
       expect(s.kind).toBe(k);
-      expect(relErr(s.inverseTransform(s.transform(xt)).data, xt.data)).toBeLessThan(1e-12);
-      expect(relErr(s.inverseTransform(s.fitTransform(x)).data, x.data)).toBeLessThan(1e-12);
+      expect(maxRelErr(s.inverseTransform(s.transform(xt)).data, xt.data)).toBeLessThan(1e-12);
+      expect(maxRelErr(s.inverseTransform(s.fitTransform(x)).data, x.data)).toBeLessThan(1e-12);
     }
   });
 
@@ -135,7 +115,7 @@ describe('scaler properties', () => {
       const inPlace = matrix(x.rows, x.cols, x.data.slice());
       s.transform(inPlace, inPlace);
       expect(inPlace.data).toEqual(fresh.data);
-      expectCode(() => s.transform(x, matrix(1, x.cols)), 'SHAPE_MISMATCH');
+      expectMlError(() => s.transform(x, matrix(1, x.cols)), 'SHAPE_MISMATCH');
     }
   });
 
@@ -152,11 +132,14 @@ describe('scaler properties', () => {
     expect(
       MinMaxScaler.fromJSON(new MinMaxScaler({ featureRange: [-2, 5] }).fit(x).toJSON()).featureRange,
     ).toEqual([-2, 5]);
-    expectCode(() => scalerFromJSON({ version: 2, kind: 'robust' } as unknown as ScalerJSON), 'BAD_OPTION');
-    expectCode(() => scalerFromJSON({ kind: 'log' } as unknown as ScalerJSON), 'BAD_OPTION');
+    expectMlError(
+      () => scalerFromJSON({ version: 2, kind: 'robust' } as unknown as ScalerJSON),
+      'BAD_OPTION',
+    );
+    expectMlError(() => scalerFromJSON({ kind: 'log' } as unknown as ScalerJSON), 'BAD_OPTION');
     const broken = new StandardScaler().fit(x).toJSON();
     broken.scale.pop();
-    expectCode(() => StandardScaler.fromJSON(broken), 'SHAPE_MISMATCH');
+    expectMlError(() => StandardScaler.fromJSON(broken), 'SHAPE_MISMATCH');
   });
 
   it('one row: every scaler maps it to the bottom of its range / zero', () => {
@@ -170,19 +153,19 @@ describe('scaler properties', () => {
 
   it('errors: empty, NaN, wrong width, not fitted, bad options', () => {
     for (const k of ['none', 'minmax', 'robust', 'standard'] as const) {
-      expectCode(() => makeScaler(k).fit(matrix(0, 3)), 'EMPTY_INPUT');
-      expectCode(() => makeScaler(k).fit(fromRows([[1, Number.NaN]])), 'NON_FINITE');
-      expectCode(() => makeScaler(k).transform(x), 'NOT_FITTED');
-      expectCode(() => makeScaler(k).toJSON(), 'NOT_FITTED');
+      expectMlError(() => makeScaler(k).fit(matrix(0, 3)), 'EMPTY_INPUT');
+      expectMlError(() => makeScaler(k).fit(fromRows([[1, Number.NaN]])), 'NON_FINITE');
+      expectMlError(() => makeScaler(k).transform(x), 'NOT_FITTED');
+      expectMlError(() => makeScaler(k).toJSON(), 'NOT_FITTED');
       const s = makeScaler(k).fit(x);
-      expectCode(() => s.transform(fromRows([[1, 2]])), 'SHAPE_MISMATCH');
-      expectCode(
+      expectMlError(() => s.transform(fromRows([[1, 2]])), 'SHAPE_MISMATCH');
+      expectMlError(
         () => s.inverseTransform(fromRows([[1, 2, 3, 4, 5, Number.POSITIVE_INFINITY]])),
         'NON_FINITE',
       );
     }
-    expectCode(() => new MinMaxScaler({ featureRange: [1, 1] }), 'BAD_OPTION');
-    expectCode(() => makeScaler('log' as ScalerKind), 'BAD_OPTION');
+    expectMlError(() => new MinMaxScaler({ featureRange: [1, 1] }), 'BAD_OPTION');
+    expectMlError(() => makeScaler('log' as ScalerKind), 'BAD_OPTION');
   });
 
   it("quantileSorted follows numpy's linear method", () => {

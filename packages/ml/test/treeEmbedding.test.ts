@@ -25,7 +25,10 @@ function leveled(seed: number): { x: Matrix; target: Float64Array; level: Int32A
   return { x: matrix(n, p, data), target, level };
 }
 
-/** Leave-one-out 5-NN accuracy of `labels` in the embedding. */
+/**
+ * Leave-one-out 5-NN accuracy of `labels` (0, 1 or 2) in the embedding. Not helpers.ts's knnAccuracy:
+ * a tied vote goes to the lowest label here, to the label met first among the neighbours there.
+ */
 function knnAccuracy(e: Matrix, labels: Int32Array): number {
   const g = exactKnn(e, 6, 'euclidean');
   let ok = 0;

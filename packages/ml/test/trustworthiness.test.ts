@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MlError } from '../src/errors.ts';
-import { fromRows, type Matrix, matrix, takeRows } from '../src/matrix.ts';
+import { fromRows, matrix, takeRows } from '../src/matrix.ts';
 import { trustworthiness } from '../src/metrics/trustworthiness.ts';
 import { Rng } from '../src/random.ts';
+import { mlErrorCode, toMatrix } from './helpers.ts';
 
 interface Data {
   rows: number;
@@ -19,8 +19,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/embed.json', import.
   blobs: Data;
   trustworthiness: { blobs: Case[]; tiny: { x: Data; embedding: number[]; values: Record<string, number> } };
 };
-const toMatrix = (d: Data): Matrix => matrix(d.rows, d.cols, Float64Array.from(d.x));
-
 describe('trustworthiness against sklearn.manifold.trustworthiness', () => {
   const x = toMatrix(fixture.blobs);
   for (const c of fixture.trustworthiness.blobs) {
@@ -92,20 +90,14 @@ describe('trustworthiness properties and edge cases', () => {
   });
 
   it('rejects bad nNeighbors, mismatched rows and NaN with MlError', () => {
-    const code = (f: () => unknown): string | undefined => {
-      try {
-        f();
-      } catch (e) {
-        return e instanceof MlError ? e.code : 'not an MlError';
-      }
-      return undefined;
-    };
-    expect(code(() => trustworthiness(x, x, 30))).toBe('BAD_OPTION');
-    expect(code(() => trustworthiness(x, x, 0))).toBe('BAD_OPTION');
-    expect(code(() => trustworthiness(matrix(0, 2), matrix(0, 2), 1))).toBe('BAD_OPTION');
-    expect(code(() => trustworthiness(x, takeRows(x, [0, 1, 2]), 1))).toBe('SHAPE_MISMATCH');
+    expect(mlErrorCode(() => trustworthiness(x, x, 30))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => trustworthiness(x, x, 0))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => trustworthiness(matrix(0, 2), matrix(0, 2), 1))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => trustworthiness(x, takeRows(x, [0, 1, 2]), 1))).toBe('SHAPE_MISMATCH');
     expect(
-      code(() => trustworthiness(fromRows([[1], [2], [Number.NaN], [4]]), fromRows([[1], [2], [3], [4]]), 1)),
+      mlErrorCode(() =>
+        trustworthiness(fromRows([[1], [2], [Number.NaN], [4]]), fromRows([[1], [2], [3], [4]]), 1),
+      ),
     ).toBe('NON_FINITE');
   });
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TSNE } from '../src/embed/tsne.ts';
-import { MlError } from '../src/errors.ts';
 import { fromRows, type Matrix, matrix, takeRows } from '../src/matrix.ts';
 import { trustworthiness } from '../src/metrics/trustworthiness.ts';
 import { Rng } from '../src/random.ts';
+import { mlErrorCode, toMatrix } from './helpers.ts';
 
 interface Data {
   rows: number;
@@ -21,8 +21,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/embed.json', import.
   digits: Data;
   tsne: Record<'blobs' | 'digits', TsneRef>;
 };
-const toMatrix = (d: Data): Matrix => matrix(d.rows, d.cols, Float64Array.from(d.x));
-
 function allFinite(m: Matrix): boolean {
   return m.data.every((v) => Number.isFinite(v));
 }
@@ -99,19 +97,10 @@ describe('t-SNE properties', () => {
 });
 
 describe('t-SNE edge cases', () => {
-  const code = (f: () => unknown): string | undefined => {
-    try {
-      f();
-    } catch (e) {
-      return e instanceof MlError ? e.code : 'not an MlError';
-    }
-    return undefined;
-  };
-
   it('rejects empty input, NaN and bad options with MlError', () => {
-    expect(code(() => new TSNE().fit(matrix(0, 3)))).toBe('EMPTY_INPUT');
+    expect(mlErrorCode(() => new TSNE().fit(matrix(0, 3)))).toBe('EMPTY_INPUT');
     expect(
-      code(() =>
+      mlErrorCode(() =>
         new TSNE().fit(
           fromRows([
             [1, 2],
@@ -120,13 +109,13 @@ describe('t-SNE edge cases', () => {
         ),
       ),
     ).toBe('NON_FINITE');
-    expect(code(() => new TSNE({ nComponents: 3 }))).toBe('BAD_OPTION');
-    expect(code(() => new TSNE({ perplexity: 0 }))).toBe('BAD_OPTION');
-    expect(code(() => new TSNE({ earlyExaggeration: 0.5 }))).toBe('BAD_OPTION');
-    expect(code(() => new TSNE({ learningRate: -1 }))).toBe('BAD_OPTION');
-    expect(code(() => new TSNE({ nIter: 0 }))).toBe('BAD_OPTION');
-    expect(code(() => new TSNE({ theta: 1.5 }))).toBe('BAD_OPTION');
-    expect(code(() => new TSNE({ init: 'spectral' as 'pca' }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new TSNE({ nComponents: 3 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new TSNE({ perplexity: 0 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new TSNE({ earlyExaggeration: 0.5 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new TSNE({ learningRate: -1 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new TSNE({ nIter: 0 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new TSNE({ theta: 1.5 }))).toBe('BAD_OPTION');
+    expect(mlErrorCode(() => new TSNE({ init: 'spectral' as 'pca' }))).toBe('BAD_OPTION');
   });
 
   it('one row sits at the origin; two rows separate', () => {

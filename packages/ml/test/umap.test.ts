@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { exactKnn } from '../src/embed/knn.ts';
 import { UMAP } from '../src/embed/umap.ts';
-import { MlError } from '../src/errors.ts';
-import { fromRows, type Matrix, matrix } from '../src/matrix.ts';
+import { fromRows, matrix } from '../src/matrix.ts';
 import { trustworthiness } from '../src/metrics/trustworthiness.ts';
 import { Rng } from '../src/random.ts';
+import { expectMlError, gaussianBlobs, knnAccuracy, toMatrix } from './helpers.ts';
 
 // The UMAP estimator; its building blocks (kNN, fuzzy set, spectral init, a/b) are in umapGraph.test.ts.
 
@@ -22,7 +21,6 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/umap.json', import.m
   trustworthiness: { cols: number[]; nNeighbors: number; value: number }[];
   ab: { minDist: number; spread: number; a: number; b: number }[];
 };
-const toMatrix = (d: Data): Matrix => matrix(d.rows, d.cols, Float64Array.from(d.x));
 const blobs = toMatrix(fixture.blobs);
 const digits = toMatrix(fixture.digits);
 
@@ -36,52 +34,6 @@ const UMAP_JS = {
   digits: { t5: 0.9916, t15: 0.9869 },
 };
 const MARGIN = 0.02;
-
-function gaussianBlobs(
-  n: number,
-  p: number,
-  centers: number,
-  seed: number,
-): { x: Matrix; labels: Int32Array } {
-  const rng = new Rng(seed);
-  const c = Array.from({ length: centers }, () => Array.from({ length: p }, () => rng.uniform(-10, 10)));
-  const data = new Float64Array(n * p);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % centers;
-    for (let j = 0; j < p; j++) data[i * p + j] = c[labels[i]][j] + rng.normal();
-  }
-  return { x: matrix(n, p, data), labels };
-}
-
-/** Leave-one-out 5-NN accuracy of `labels` in the embedding. */
-function knnAccuracy(e: Matrix, labels: ArrayLike<number>): number {
-  let ok = 0;
-  const g = exactKnn(e, 6, 'euclidean');
-  for (let i = 0; i < e.rows; i++) {
-    const votes = new Map<number, number>();
-    for (let q = 1; q < 6; q++) {
-      const l = labels[g.indices[i * 6 + q]];
-      votes.set(l, (votes.get(l) ?? 0) + 1);
-    }
-    let best = -1;
-    let bestCount = -1;
-    for (const [l, c] of votes) if (c > bestCount) [best, bestCount] = [l, c];
-    if (best === labels[i]) ok++;
-  }
-  return ok / e.rows;
-}
-
-function expectMlError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MlError);
-    expect((e as MlError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected MlError ${code}`);
-}
 
 describe('trustworthiness used for the quality checks', () => {
   it('matches sklearn.manifold.trustworthiness on the fixture blobs to 1e-9', () => {

@@ -8,6 +8,7 @@ import { powTable } from '../src/embed/optimizeLayout.ts';
 import { connectedComponents, spectralLayout } from '../src/embed/spectralInit.ts';
 import { fromRows, type Matrix, matrix } from '../src/matrix.ts';
 import { Rng } from '../src/random.ts';
+import { gaussianBlobs } from './helpers.ts';
 
 // The building blocks of UMAP (src/embed/umap.ts); the estimator itself is tested in umap.test.ts.
 
@@ -39,23 +40,6 @@ function recall(approx: KnnGraph, exact: KnnGraph): number {
     for (let q = 1; q < k; q++) if (truth.has(approx.indices[i * k + q])) hit++;
   }
   return hit / (exact.n * (k - 1));
-}
-
-function gaussianBlobs(
-  n: number,
-  p: number,
-  centers: number,
-  seed: number,
-): { x: Matrix; labels: Int32Array } {
-  const rng = new Rng(seed);
-  const c = Array.from({ length: centers }, () => Array.from({ length: p }, () => rng.uniform(-10, 10)));
-  const data = new Float64Array(n * p);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % centers;
-    for (let j = 0; j < p; j++) data[i * p + j] = c[labels[i]][j] + rng.normal();
-  }
-  return { x: matrix(n, p, data), labels };
 }
 
 /** umap-learn's least-squares objective for a, b. */

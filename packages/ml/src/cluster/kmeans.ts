@@ -1,6 +1,7 @@
 import { MlError } from '../errors.ts';
 import { assertFinite, type Matrix } from '../matrix.ts';
 import { Rng } from '../random.ts';
+import { checkFitInput, checkPositiveInt, checkTolerance } from './kmeansChecks.ts';
 import { elkan } from './kmeansElkan.ts';
 import { hamerly } from './kmeansHamerly.ts';
 import { lloyd } from './kmeansLloyd.ts';
@@ -100,19 +101,11 @@ export class KMeans {
 
   constructor(options: KMeansOptions) {
     const { k, maxIter = 300, tol = 1e-4, init = 'k-means++', algorithm = 'hamerly', seed = 0 } = options;
-    if (!Number.isInteger(k) || k < 1) {
-      throw new MlError('BAD_OPTION', `k-means: k = ${k} must be a positive integer`);
-    }
+    checkPositiveInt('k-means', 'k', k);
     const nInit = typeof init === 'object' ? 1 : (options.nInit ?? 10);
-    if (!Number.isInteger(nInit) || nInit < 1) {
-      throw new MlError('BAD_OPTION', `k-means: nInit = ${nInit} must be a positive integer`);
-    }
-    if (!Number.isInteger(maxIter) || maxIter < 1) {
-      throw new MlError('BAD_OPTION', `k-means: maxIter = ${maxIter} must be a positive integer`);
-    }
-    if (!(tol >= 0) || !Number.isFinite(tol)) {
-      throw new MlError('BAD_OPTION', `k-means: tol = ${tol} must be a finite number >= 0`);
-    }
+    checkPositiveInt('k-means', 'nInit', nInit);
+    checkPositiveInt('k-means', 'maxIter', maxIter);
+    checkTolerance('k-means', tol);
     if (typeof init === 'string' && init !== 'k-means++' && init !== 'random') {
       throw new MlError(
         'BAD_OPTION',
@@ -143,15 +136,7 @@ export class KMeans {
   fit(x: Matrix): this {
     const { rows: n, cols: p } = x;
     const k = this.k;
-    if (n === 0) throw new MlError('EMPTY_INPUT', 'k-means: x has no rows; pass at least one row');
-    if (p === 0) throw new MlError('EMPTY_INPUT', 'k-means: x has no columns; pass at least one feature');
-    if (k > n) {
-      throw new MlError('TOO_FEW_ROWS', `k-means: k = ${k} is larger than the ${n} rows; choose k <= ${n}`, {
-        k,
-        rows: n,
-      });
-    }
-    assertFinite(x, 'k-means');
+    checkFitInput('k-means', x, k);
     const init = this.init;
     if (typeof init === 'object') {
       if (init.rows !== k || init.cols !== p) {

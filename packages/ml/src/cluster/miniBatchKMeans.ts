@@ -1,7 +1,8 @@
 import { MlError } from '../errors.ts';
-import { assertFinite, type Matrix, takeRows } from '../matrix.ts';
+import { type Matrix, takeRows } from '../matrix.ts';
 import { Rng } from '../random.ts';
 import { centersFromJSON, predictNearest } from './kmeans.ts';
+import { checkFitInput, checkPositiveInt, checkTolerance } from './kmeansChecks.ts';
 import { kmeansPlusPlus } from './kmeansPlusPlus.ts';
 import { absoluteTolerance, assignNearest, sqDistsToAll } from './kmeansSteps.ts';
 
@@ -102,20 +103,14 @@ export class MiniBatchKMeans {
       reassignmentRatio = 0.01,
       seed = 0,
     } = options;
-    const positiveInt = (name: string, v: number): void => {
-      if (!Number.isInteger(v) || v < 1) {
-        throw new MlError('BAD_OPTION', `mini-batch k-means: ${name} = ${v} must be a positive integer`);
-      }
-    };
+    const positiveInt = (name: string, v: number): void => checkPositiveInt('mini-batch k-means', name, v);
     positiveInt('k', k);
     positiveInt('batchSize', batchSize);
     positiveInt('maxIter', maxIter);
     positiveInt('nInit', nInit);
     if (initSize !== undefined) positiveInt('initSize', initSize);
     if (maxNoImprovement !== Number.POSITIVE_INFINITY) positiveInt('maxNoImprovement', maxNoImprovement);
-    if (!(tol >= 0) || !Number.isFinite(tol)) {
-      throw new MlError('BAD_OPTION', `mini-batch k-means: tol = ${tol} must be a finite number >= 0`);
-    }
+    checkTolerance('mini-batch k-means', tol);
     if (!(reassignmentRatio >= 0 && reassignmentRatio < 1)) {
       throw new MlError(
         'BAD_OPTION',
@@ -141,18 +136,7 @@ export class MiniBatchKMeans {
   fit(x: Matrix): this {
     const { rows: n, cols: p } = x;
     const k = this.k;
-    if (n === 0) throw new MlError('EMPTY_INPUT', 'mini-batch k-means: x has no rows; pass at least one row');
-    if (p === 0) {
-      throw new MlError('EMPTY_INPUT', 'mini-batch k-means: x has no columns; pass at least one feature');
-    }
-    if (k > n) {
-      throw new MlError(
-        'TOO_FEW_ROWS',
-        `mini-batch k-means: k = ${k} is larger than the ${n} rows; choose k <= ${n}`,
-        { k, rows: n },
-      );
-    }
-    assertFinite(x, 'mini-batch k-means');
+    checkFitInput('mini-batch k-means', x, k);
     const rng = new Rng(this.seed);
     const batch = Math.min(this.batchSize, n);
     let initSize = this.initSize ?? 3 * batch;

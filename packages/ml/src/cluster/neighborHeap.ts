@@ -1,3 +1,4 @@
+// Not embed/neighborHeap.ts: one growing heap whose ties go to the lower row index; that one is n fixed, pre-filled per-row heaps with NN-descent flags and distance-only order.
 /**
  * A bounded max-heap of (squared distance, row index) pairs in two parallel typed arrays, for
  * k-nearest-neighbour searches: the root is the worst candidate kept, ordered by distance, then

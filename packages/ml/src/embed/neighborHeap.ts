@@ -1,3 +1,4 @@
+// Not cluster/neighborHeap.ts: n fixed, pre-filled per-row heaps with NN-descent flags, duplicate checks and distance-only order; that one is one growing heap whose ties go to the lower row index.
 /**
  * Fixed-size max-heaps of (distance, index) pairs, one per row, packed in flat typed arrays.
  * Row i's heap occupies slots [i * size, (i + 1) * size); the root (slot 0) holds the largest

@@ -1,5 +1,5 @@
-import { assertFinite, type Matrix } from '../matrix.ts';
-import { checkLabelsMatchRows, checkNumberOfLabels, encodeLabels } from './contingency.ts';
+import type { Matrix } from '../matrix.ts';
+import { encodeClusterLabels } from './contingency.ts';
 
 /**
  * Calinski-Harabasz index (variance ratio criterion), equal to scikit-learn 1.2's
@@ -17,14 +17,10 @@ import { checkLabelsMatchRows, checkNumberOfLabels, encodeLabels } from './conti
  * calinskiHarabasz(fromRows([[0], [1], [10], [11]]), Int32Array.from([0, 0, 1, 1])); // 200
  */
 export function calinskiHarabasz(x: Matrix, labels: ArrayLike<number>): number {
-  const who = 'calinskiHarabasz';
-  checkLabelsMatchRows(labels, x.rows, who);
-  assertFinite(x, who);
-  const { codes, counts } = encodeLabels(labels, who);
+  const { codes, counts } = encodeClusterLabels(x, labels, 'calinskiHarabasz');
   const n = x.rows;
   const p = x.cols;
   const k = counts.length;
-  checkNumberOfLabels(k, n, who);
   const d = x.data;
 
   const mean = new Float64Array(p);

@@ -1,4 +1,5 @@
 import { MlError } from '../errors.ts';
+import { assertFinite, type Matrix } from '../matrix.ts';
 
 /**
  * Labels re-coded as 0..k-1 in ascending order of their original values (scikit-learn's
@@ -173,4 +174,16 @@ export function checkLabelsMatchRows(labels: ArrayLike<number>, rows: number, wh
       { labels: labels.length, rows },
     );
   }
+}
+
+/**
+ * The checks a cluster-validity index runs on its input, in order: one label per row, finite x,
+ * integer labels, 2 <= k <= n - 1 clusters. Returns the encoded labels.
+ */
+export function encodeClusterLabels(x: Matrix, labels: ArrayLike<number>, who: string): EncodedLabels {
+  checkLabelsMatchRows(labels, x.rows, who);
+  assertFinite(x, who);
+  const encoded = encodeLabels(labels, who);
+  checkNumberOfLabels(encoded.counts.length, x.rows, who);
+  return encoded;
 }

@@ -1,5 +1,5 @@
-import { assertFinite, type Matrix } from '../matrix.ts';
-import { checkLabelsMatchRows, checkNumberOfLabels, encodeLabels } from './contingency.ts';
+import type { Matrix } from '../matrix.ts';
+import { encodeClusterLabels } from './contingency.ts';
 
 /**
  * Davies-Bouldin index, equal to scikit-learn 1.2's `davies_bouldin_score` to ~1e-12: the mean over
@@ -17,14 +17,10 @@ import { checkLabelsMatchRows, checkNumberOfLabels, encodeLabels } from './conti
  * daviesBouldin(fromRows([[0], [1], [10], [11]]), Int32Array.from([0, 0, 1, 1])); // 0.1
  */
 export function daviesBouldin(x: Matrix, labels: ArrayLike<number>): number {
-  const who = 'daviesBouldin';
-  checkLabelsMatchRows(labels, x.rows, who);
-  assertFinite(x, who);
-  const { codes, counts } = encodeLabels(labels, who);
+  const { codes, counts } = encodeClusterLabels(x, labels, 'daviesBouldin');
   const n = x.rows;
   const p = x.cols;
   const k = counts.length;
-  checkNumberOfLabels(k, n, who);
   const d = x.data;
 
   const centroids = new Float64Array(k * p);

@@ -1,7 +1,7 @@
 import { MlError } from '../errors.ts';
-import { assertFinite, type Matrix, takeRows } from '../matrix.ts';
+import { type Matrix, takeRows } from '../matrix.ts';
 import { Rng } from '../random.ts';
-import { checkLabelsMatchRows, checkNumberOfLabels, encodeLabels } from './contingency.ts';
+import { checkLabelsMatchRows, encodeClusterLabels } from './contingency.ts';
 
 /** Options of {@link silhouetteSamples}. */
 export interface SilhouetteSamplesOptions {
@@ -58,12 +58,7 @@ export function silhouetteSamples(
   labels: ArrayLike<number>,
   opts: SilhouetteSamplesOptions = {},
 ): Float64Array {
-  const who = 'silhouette';
-  checkLabelsMatchRows(labels, x.rows, who);
-  assertFinite(x, who);
-  const { codes, counts } = encodeLabels(labels, who);
-  const k = counts.length;
-  checkNumberOfLabels(k, x.rows, who);
+  const { codes, counts } = encodeClusterLabels(x, labels, 'silhouette');
   return silhouetteGrouped(x, codes, counts, opts.onProgress);
 }
 

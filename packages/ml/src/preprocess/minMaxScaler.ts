@@ -1,14 +1,11 @@
 import { MlError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import {
+  AffineScaler,
   checkFitInput,
   checkScalerJSON,
   handleZerosInScale,
-  multiplyAdd,
-  prepareOutput,
-  type Scaler,
   type ScalerJSONBase,
-  subtractDivide,
 } from './scaler.ts';
 
 /** Options of {@link MinMaxScaler}. */
@@ -39,11 +36,11 @@ export interface MinMaxScalerJSON extends ScalerJSONBase {
  * const s = new MinMaxScaler().fit(fromRows([[0, 5], [10, 5]]));
  * s.transform(fromRows([[5, 5]])).data; // [0.5, 0]
  */
-export class MinMaxScaler implements Scaler {
+export class MinMaxScaler extends AffineScaler<MinMaxScalerJSON> {
   readonly kind = 'minmax' as const;
+  protected readonly who = 'MinMaxScaler';
+  protected readonly multiplies = true;
   readonly featureRange: readonly [number, number];
-  /** Columns seen at fit. */
-  nFeatures = 0;
   /** Per-column training minimum. Length p. */
   dataMin: Float64Array = new Float64Array(0);
   /** Per-column training maximum. Length p. */
@@ -52,9 +49,9 @@ export class MinMaxScaler implements Scaler {
   scale: Float64Array = new Float64Array(0);
   /** Per-column offset lo - dataMin * scale. */
   min: Float64Array = new Float64Array(0);
-  private fitted = false;
 
   constructor(opts: MinMaxScalerOptions = {}) {
+    super();
     const range = opts.featureRange ?? [0, 1];
     if (!(Number.isFinite(range[0]) && Number.isFinite(range[1]) && range[0] < range[1])) {
       throw new MlError(
@@ -96,28 +93,12 @@ export class MinMaxScaler implements Scaler {
     return this;
   }
 
-  transform(x: Matrix, out?: Matrix): Matrix {
-    const dst = prepareOutput(x, this.nFeatures, this.fitted, 'MinMaxScaler.transform', out);
-    multiplyAdd(x, dst, this.scale, this.min);
-    return dst;
+  protected shift(): Float64Array {
+    return this.min;
   }
 
-  inverseTransform(x: Matrix, out?: Matrix): Matrix {
-    const dst = prepareOutput(x, this.nFeatures, this.fitted, 'MinMaxScaler.inverseTransform', out);
-    subtractDivide(x, dst, this.min, this.scale);
-    return dst;
-  }
-
-  fitTransform(x: Matrix): Matrix {
-    return this.fit(x).transform(x);
-  }
-
-  toJSON(): MinMaxScalerJSON {
-    if (!this.fitted) throw new MlError('NOT_FITTED', 'MinMaxScaler.toJSON: call fit(x) first');
+  protected jsonFields(): Omit<MinMaxScalerJSON, keyof ScalerJSONBase> {
     return {
-      version: 1,
-      kind: 'minmax',
-      nFeatures: this.nFeatures,
       featureRange: [this.featureRange[0], this.featureRange[1]],
       dataMin: Array.from(this.dataMin),
       dataMax: Array.from(this.dataMax),

@@ -1,15 +1,11 @@
-import { MlError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { columnQuartiles } from './quantile.ts';
 import {
+  AffineScaler,
   checkFitInput,
   checkScalerJSON,
   handleZerosInScale,
-  multiplyAdd,
-  prepareOutput,
-  type Scaler,
   type ScalerJSONBase,
-  subtractDivide,
 } from './scaler.ts';
 
 /** Serialised {@link RobustScaler}. */
@@ -31,15 +27,14 @@ export interface RobustScalerJSON extends ScalerJSONBase {
  * const s = new RobustScaler().fit(fromRows([[1], [2], [3], [4], [100]]));
  * s.center; // [3]; s.scale; // [2]
  */
-export class RobustScaler implements Scaler {
+export class RobustScaler extends AffineScaler<RobustScalerJSON> {
   readonly kind = 'robust' as const;
-  /** Columns seen at fit. */
-  nFeatures = 0;
+  protected readonly who = 'RobustScaler';
+  protected readonly multiplies = false;
   /** Per-column median. Length p. */
   center: Float64Array = new Float64Array(0);
   /** Per-column IQR, or 1 for columns whose IQR is ~0. Length p. */
   scale: Float64Array = new Float64Array(0);
-  private fitted = false;
 
   fit(x: Matrix): this {
     checkFitInput(x, 'RobustScaler');
@@ -54,31 +49,12 @@ export class RobustScaler implements Scaler {
     return this;
   }
 
-  transform(x: Matrix, out?: Matrix): Matrix {
-    const dst = prepareOutput(x, this.nFeatures, this.fitted, 'RobustScaler.transform', out);
-    subtractDivide(x, dst, this.center, this.scale);
-    return dst;
+  protected shift(): Float64Array {
+    return this.center;
   }
 
-  inverseTransform(x: Matrix, out?: Matrix): Matrix {
-    const dst = prepareOutput(x, this.nFeatures, this.fitted, 'RobustScaler.inverseTransform', out);
-    multiplyAdd(x, dst, this.scale, this.center);
-    return dst;
-  }
-
-  fitTransform(x: Matrix): Matrix {
-    return this.fit(x).transform(x);
-  }
-
-  toJSON(): RobustScalerJSON {
-    if (!this.fitted) throw new MlError('NOT_FITTED', 'RobustScaler.toJSON: call fit(x) first');
-    return {
-      version: 1,
-      kind: 'robust',
-      nFeatures: this.nFeatures,
-      center: Array.from(this.center),
-      scale: Array.from(this.scale),
-    };
+  protected jsonFields(): Omit<RobustScalerJSON, keyof ScalerJSONBase> {
+    return { center: Array.from(this.center), scale: Array.from(this.scale) };
   }
 
   static fromJSON(json: RobustScalerJSON): RobustScaler {

@@ -120,3 +120,51 @@ export function checkScalerJSON(
   }
   return p;
 }
+
+/**
+ * The plumbing shared by the per-column affine scalers (MinMax, Robust, Standard): transform,
+ * inverseTransform, fitTransform and toJSON. A subclass supplies its fit, its fitted `scale`
+ * and shift, which way round the map runs, and its own JSON fields.
+ */
+export abstract class AffineScaler<J extends ScalerJSONBase> implements Scaler {
+  abstract readonly kind: J['kind'];
+  /** Columns seen at fit. */
+  nFeatures = 0;
+  /** Per-column multiplier (MinMaxScaler) or divisor (RobustScaler, StandardScaler). Length p. */
+  abstract scale: Float64Array;
+  protected fitted = false;
+  /** The class name, for error messages. */
+  protected abstract readonly who: string;
+  /** true: y = x * scale + shift (inverse (y - shift) / scale); false: y = (x - shift) / scale. */
+  protected abstract readonly multiplies: boolean;
+
+  /** The fitted per-column shift. Length p. */
+  protected abstract shift(): Float64Array;
+  /** The scaler's own JSON fields, after version, kind and nFeatures. */
+  protected abstract jsonFields(): Omit<J, keyof ScalerJSONBase>;
+
+  abstract fit(x: Matrix): this;
+
+  transform(x: Matrix, out?: Matrix): Matrix {
+    const dst = prepareOutput(x, this.nFeatures, this.fitted, `${this.who}.transform`, out);
+    if (this.multiplies) multiplyAdd(x, dst, this.scale, this.shift());
+    else subtractDivide(x, dst, this.shift(), this.scale);
+    return dst;
+  }
+
+  inverseTransform(x: Matrix, out?: Matrix): Matrix {
+    const dst = prepareOutput(x, this.nFeatures, this.fitted, `${this.who}.inverseTransform`, out);
+    if (this.multiplies) subtractDivide(x, dst, this.shift(), this.scale);
+    else multiplyAdd(x, dst, this.scale, this.shift());
+    return dst;
+  }
+
+  fitTransform(x: Matrix): Matrix {
+    return this.fit(x).transform(x);
+  }
+
+  toJSON(): J {
+    if (!this.fitted) throw new MlError('NOT_FITTED', `${this.who}.toJSON: call fit(x) first`);
+    return { version: 1, kind: this.kind, nFeatures: this.nFeatures, ...this.jsonFields() } as J;
+  }
+}

@@ -1,14 +1,10 @@
-import { MlError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import {
+  AffineScaler,
   checkFitInput,
   checkScalerJSON,
   handleZerosInScale,
-  multiplyAdd,
-  prepareOutput,
-  type Scaler,
   type ScalerJSONBase,
-  subtractDivide,
 } from './scaler.ts';
 
 /** Serialised {@link StandardScaler}. */
@@ -32,17 +28,16 @@ export interface StandardScalerJSON extends ScalerJSONBase {
  * s.mean; // [2]; s.scale; // [1]
  * s.transform(fromRows([[5]])).data; // [3]
  */
-export class StandardScaler implements Scaler {
+export class StandardScaler extends AffineScaler<StandardScalerJSON> {
   readonly kind = 'standard' as const;
-  /** Columns seen at fit. */
-  nFeatures = 0;
+  protected readonly who = 'StandardScaler';
+  protected readonly multiplies = false;
   /** Per-column mean. Length p. */
   mean: Float64Array = new Float64Array(0);
   /** Per-column population variance (ddof 0). Length p. */
   variance: Float64Array = new Float64Array(0);
   /** Per-column divisor: sqrt(variance), or 1 for (near-)constant columns. Length p. */
   scale: Float64Array = new Float64Array(0);
-  private fitted = false;
 
   fit(x: Matrix): this {
     checkFitInput(x, 'StandardScaler');
@@ -80,28 +75,12 @@ export class StandardScaler implements Scaler {
     return this;
   }
 
-  transform(x: Matrix, out?: Matrix): Matrix {
-    const dst = prepareOutput(x, this.nFeatures, this.fitted, 'StandardScaler.transform', out);
-    subtractDivide(x, dst, this.mean, this.scale);
-    return dst;
+  protected shift(): Float64Array {
+    return this.mean;
   }
 
-  inverseTransform(x: Matrix, out?: Matrix): Matrix {
-    const dst = prepareOutput(x, this.nFeatures, this.fitted, 'StandardScaler.inverseTransform', out);
-    multiplyAdd(x, dst, this.scale, this.mean);
-    return dst;
-  }
-
-  fitTransform(x: Matrix): Matrix {
-    return this.fit(x).transform(x);
-  }
-
-  toJSON(): StandardScalerJSON {
-    if (!this.fitted) throw new MlError('NOT_FITTED', 'StandardScaler.toJSON: call fit(x) first');
+  protected jsonFields(): Omit<StandardScalerJSON, keyof ScalerJSONBase> {
     return {
-      version: 1,
-      kind: 'standard',
-      nFeatures: this.nFeatures,
       mean: Array.from(this.mean),
       variance: Array.from(this.variance),
       scale: Array.from(this.scale),
