@@ -1,7 +1,7 @@
-import type { Matrix } from '@clientele/ml';
-import { type ClusterAlgorithm, HIERARCHICAL_MAX_ROWS } from './clusterAlgorithms.ts';
+import { cutByK, type LinkageMethod, linkage, type Matrix, type Merges } from '@clientele/ml';
+import { type ClusterAlgorithm, HIERARCHICAL, HIERARCHICAL_MAX_ROWS } from './clusterAlgorithms.ts';
 import { dbscanEpsGrid } from './dbscanEpsGrid.ts';
-import { fitClustering, scoreClustering } from './fitClustering.ts';
+import { type ClusteringResult, fitClustering, scoreClustering } from './fitClustering.ts';
 import { sampleRows } from './sampleRows.ts';
 
 export interface SelectModelsOptions {
@@ -53,8 +53,17 @@ export function selectModels(x: Matrix, opts: SelectModelsOptions): SelectionRow
     const heavy = algorithm !== 'kmeans' && algorithm !== 'minibatch-kmeans' && algorithm !== 'gmm';
     const data = heavy ? sample : x;
     const settings = algorithm === 'dbscan' ? epsGrid.map((eps) => ({ eps })) : ks.map((k) => ({ k }));
+    // One tree serves every k of a hierarchical linkage: build it once, cut it per k.
+    let tree: { merges: Merges; seconds: number } | null = null;
+    if (HIERARCHICAL.has(algorithm)) {
+      const t0 = performance.now();
+      const merges = linkage(data, algorithm as LinkageMethod);
+      tree = { merges, seconds: (performance.now() - t0) / 1000 };
+    }
     for (const setting of settings) {
-      const fit = fitClustering(data, { algorithm, ...setting, minSamples, nInit: opts.nInit, seed });
+      const fit = tree
+        ? cutTree(tree, data.rows, algorithm, (setting as { k: number }).k)
+        : fitClustering(data, { algorithm, ...setting, minSamples, nInit: opts.nInit, seed });
       const scores = scoreClustering(data, fit.labels, seed);
       rows.push({
         algorithm,
@@ -75,4 +84,16 @@ export function selectModels(x: Matrix, opts: SelectModelsOptions): SelectionRow
     }
   }
   return rows;
+}
+
+/** Labels for k from an already built tree; its build time counts in every k's fit, as fitting k alone would. */
+function cutTree(
+  tree: { merges: Merges; seconds: number },
+  n: number,
+  algorithm: ClusterAlgorithm,
+  k: number,
+): ClusteringResult {
+  const t0 = performance.now();
+  const labels = cutByK(tree.merges, n, k);
+  return { algorithm, k, labels, seconds: tree.seconds + (performance.now() - t0) / 1000 };
 }
