@@ -112,6 +112,27 @@ describe('clientele cluster', () => {
     });
   }
 
+  it('cuts a hierarchical tree by height', async () => {
+    // The blobs are about 10 apart and 1 wide: a cut at height 20 (Ward, unscaled) leaves the three.
+    const args = [
+      '--input',
+      path,
+      '--columns',
+      'a,b',
+      '--scale',
+      'none',
+      '--algorithm',
+      'ward',
+      '--height',
+      '20',
+    ];
+    const r = await run('cluster', ...args, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).k).toBe(3);
+    const low = await run('cluster', ...args.slice(0, -1), '0.001', '--json');
+    expect(JSON.parse(low.stdout).k).toBe(120);
+  });
+
   it('reports GMM log-likelihood and BIC', async () => {
     const r = await run(
       'cluster',

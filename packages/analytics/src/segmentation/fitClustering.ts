@@ -16,6 +16,8 @@ export interface FitClusteringOptions {
   algorithm: ClusterAlgorithm;
   /** Number of clusters (all but DBSCAN). */
   k?: number;
+  /** Hierarchical only: cut the tree at this merge height instead of at k clusters. */
+  height?: number;
   /** DBSCAN neighbourhood radius, in the units of the (scaled) data. */
   eps?: number;
   minSamples?: number;
@@ -71,10 +73,10 @@ export function fitClustering(x: Matrix, opts: FitClusteringOptions): Clustering
     };
   }
   if (HIERARCHICAL.has(algorithm)) {
-    const k = needK();
     const linkage = algorithm as 'ward' | 'average' | 'complete' | 'single';
-    const m = new Agglomerative({ linkage, k, onProgress }).fit(x);
-    return { algorithm, k, labels: m.labels, seconds: seconds() };
+    const cut = opts.height !== undefined ? { distanceThreshold: opts.height } : { k: needK() };
+    const m = new Agglomerative({ linkage, ...cut, onProgress }).fit(x);
+    return { algorithm, k: m.nClusters, labels: m.labels, seconds: seconds() };
   }
   if (opts.eps === undefined)
     throw new InputError('BAD_OPTION', 'dbscan needs a neighbourhood radius: give --eps');

@@ -30,6 +30,7 @@ interface ClusterFlags {
   scale: ScaleKind;
   algorithm: string;
   k?: number;
+  height?: number;
   eps?: number;
   minSamples: number;
   nInit?: number;
@@ -50,6 +51,11 @@ export function registerCluster(program: Command): void {
     .option('--scale <kind>', 'none | minmax | robust | standard', parseScale, 'minmax')
     .requiredOption('--algorithm <name>', CLUSTER_ALGORITHMS.join(' | '))
     .option('--k <n>', 'number of clusters (all but dbscan)', parseIntOption('k'))
+    .option(
+      '--height <h>',
+      'hierarchical: cut the tree at this merge height instead of --k',
+      parsePositive('height'),
+    )
     .option('--eps <e>', 'dbscan neighbourhood radius, in scaled units', parsePositive('eps'))
     .option(
       '--min-samples <m>',
@@ -86,6 +92,7 @@ async function runCluster(flags: ClusterFlags): Promise<void> {
   const fit = fitClustering(x, {
     algorithm,
     k: flags.k,
+    height: flags.height,
     eps: flags.eps,
     minSamples: flags.minSamples,
     nInit: flags.nInit,
