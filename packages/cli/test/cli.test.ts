@@ -39,6 +39,11 @@ function blobsCsv(name: string, extra = ''): { path: string; truth: number[] } {
   return { path, truth };
 }
 
+/** `clientele cluster` with k-means at k = 2 on a file, plus any further flags. */
+function kmeans2(input: string, ...flags: string[]): ReturnType<typeof run> {
+  return run('cluster', '--input', input, '--algorithm', 'kmeans', '--k', '2', ...flags);
+}
+
 function samePartition(a: number[], b: number[]): boolean {
   const ab = new Map<number, number>();
   const ba = new Map<number, number>();
@@ -210,15 +215,7 @@ describe('clientele cluster', () => {
     expect(text.code).toBe(3);
     expect(text.stderr).toContain('"name"');
     writeFileSync(join(dir, 'empty.csv'), '');
-    const empty = await run(
-      'cluster',
-      '--input',
-      join(dir, 'empty.csv'),
-      '--algorithm',
-      'kmeans',
-      '--k',
-      '2',
-    );
+    const empty = await kmeans2(join(dir, 'empty.csv'));
     expect(empty.code).toBe(3);
     expect(empty.stderr).toContain('empty');
   });
@@ -227,31 +224,10 @@ describe('clientele cluster', () => {
     const p = join(dir, 'holes.csv');
     writeFileSync(p, 'a,b\n1,2\n1.1,2.1\n,3\n5,6\n5.1,6.1\n');
     const out = join(dir, 'labels-holes.csv');
-    const r = await run(
-      'cluster',
-      '--input',
-      p,
-      '--algorithm',
-      'kmeans',
-      '--k',
-      '2',
-      '--json',
-      '--labels-out',
-      out,
-    );
+    const r = await kmeans2(p, '--json', '--labels-out', out);
     expect(JSON.parse(r.stdout).n_dropped).toBe(1);
     expect(readLabels(out)[3]).toBe('');
-    const strict = await run(
-      'cluster',
-      '--input',
-      p,
-      '--algorithm',
-      'kmeans',
-      '--k',
-      '2',
-      '--missing',
-      'error',
-    );
+    const strict = await kmeans2(p, '--missing', 'error');
     expect(strict.code).toBe(3);
     expect(strict.stderr).toContain('line 4');
   });
