@@ -11,7 +11,14 @@ export type InputErrorCode =
   | 'NOT_NUMERIC'
   | 'NO_NUMERIC_COLUMNS'
   | 'MISSING_VALUES'
-  | 'BAD_OPTION';
+  | 'BAD_OPTION'
+  | 'BAD_MAPPING'
+  | 'MALFORMED_ROWS'
+  | 'BAD_JSON'
+  | 'BAD_PARQUET'
+  | 'UNKNOWN_ENCODING'
+  | 'BINARY_FILE'
+  | 'BAD_PLAN';
 
 export class InputError extends Error {
   readonly code: InputErrorCode;
