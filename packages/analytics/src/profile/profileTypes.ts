@@ -106,6 +106,8 @@ export interface CorrelationMatrix {
 export interface DatasetProfile {
   /** Schema version of this object. */
   version: 1;
+  /** 'transactions' when the table looks like an invoice-line log (invoice and product or quantity columns), else 'snapshot'. */
+  kind: 'snapshot' | 'transactions';
   source: { path: string; format: string; encoding: string | null; delimiter: string | null; bytes: number };
   nRows: number;
   nColumns: number;
