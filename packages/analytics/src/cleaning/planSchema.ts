@@ -98,9 +98,9 @@ export function parsePlan(input: string | unknown, where = 'the plan'): Cleaning
     const op = (value as { steps?: { op?: unknown }[] }).steps?.[index]?.op;
     place = `step ${index + 1}${typeof op === 'string' ? ` (${op})` : ''}${rest.length ? `, field "${rest.join('.')}"` : ''}`;
   }
-  const hint =
-    issue.code === 'invalid_union' && rest.length === 0 && first === 'steps'
-      ? `: "op" must be one of ${STEP_OPS.join(', ')}`
-      : `: ${issue.message}`;
+  const badOp =
+    first === 'steps' && rest.length <= 1 && (rest[0] ?? 'op') === 'op' && issue.code !== 'invalid_type';
+  if (badOp) place = place.replace(/, field "op"$/, '');
+  const hint = badOp ? `: "op" must be one of ${STEP_OPS.join(', ')}` : `: ${issue.message}`;
   throw new InputError('BAD_PLAN', `${where}, ${place || 'top level'}${hint}`, { path: issue.path });
 }
