@@ -21,8 +21,9 @@ const RANK: Record<string, number> = {
 
 /**
  * The plan a profile's warnings suggest, for a person to read and edit before `clientele clean`.
- * Each step carries the warning that asked for it as its note. Outlier clipping is left out of
- * transaction logs: there outliers are customers, judged after features are built.
+ * Each step carries the warning that asked for it as its note. Outlier steps stay in the warnings
+ * and out of the plan: in customer data the far values are often the customers worth most (and
+ * planted segments look like outliers to an IQR fence); a person adds them where they are errors.
  */
 export function suggestPlan(profile: DatasetProfile): CleaningPlan {
   const steps: (SuggestedStep & { note: string })[] = [];
@@ -35,7 +36,7 @@ export function suggestPlan(profile: DatasetProfile): CleaningPlan {
   };
   for (const w of profile.warnings) {
     if (!w.suggestion) continue;
-    if (profile.kind === 'transactions' && w.suggestion.op === 'iqr_filter') continue;
+    if (w.suggestion.op === 'iqr_filter') continue;
     add(w.suggestion, w.message);
     // A number column read as text because of blank cells gets those cells filled once cast.
     if (w.suggestion.op === 'cast' && w.column) {

@@ -306,14 +306,21 @@ async function sentinelCandidate(
   const q = quoteIdent(name);
   for (const t of top.slice(0, 3)) {
     const v = t.value as number;
-    if (t.share < 0.01 || (v !== s.max && v !== s.min)) continue;
+    // Zero is a count's natural floor (no calls, no roaming), never a code.
+    if (v === 0 || t.share < 0.01 || (v !== s.max && v !== s.min)) continue;
     const r = await db.runAndReadAll(
-      `SELECT quantile_cont(CAST(${q} AS DOUBLE), [0.25, 0.75]) AS q FROM ${table} WHERE ${q} <> ${v}`,
+      `SELECT quantile_cont(CAST(${q} AS DOUBLE), [0.25, 0.75]) AS q, min(CAST(${q} AS DOUBLE)) AS lo, max(CAST(${q} AS DOUBLE)) AS hi
+       FROM ${table} WHERE ${q} <> ${v}`,
     );
-    const [lo, hi] = (r.getRowObjectsJS()[0]!['q'] as number[] | null) ?? [null, null];
-    if (lo === null || hi === null || lo === undefined || hi === undefined) continue;
-    const spread = Math.max(hi - lo, Math.abs(hi) * 1e-9, 1e-9);
-    const distance = v > hi ? (v - hi) / spread : (lo - v) / spread;
+    const row = r.getRowObjectsJS()[0]!;
+    const [q1, q3] = (row['q'] as number[] | null) ?? [];
+    const lo = num(row['lo']);
+    const hi = num(row['hi']);
+    if (q1 === undefined || q3 === undefined || lo === null || hi === null) continue;
+    // The spread of the other values: their IQR, or their range when most of them are equal.
+    const spread = q3 - q1 > 0 ? q3 - q1 : hi - lo;
+    if (!(spread > 0)) continue;
+    const distance = v > q3 ? (v - q3) / spread : (q1 - v) / spread;
     if (distance >= 3) return { value: v, count: t.count, share: t.share, distanceInIqr: distance };
   }
   return null;
