@@ -17,3 +17,4 @@ export * from './ingest/loadTable.ts';
 export * from './ingest/sniffFile.ts';
 export * from './profile/profileTable.ts';
 export * from './profile/profileTypes.ts';
+export { renderProfileHtml } from './profile/renderProfileHtml.ts';

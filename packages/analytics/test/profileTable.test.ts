@@ -2,6 +2,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../src/cleaning/applyPlan.ts';
+import { suggestPlan } from '../src/cleaning/suggestPlan.ts';
+import {
+  TELCO_ADDRESS_COLUMN,
+  TELCO_BROKEN_STORE_ADDRESS,
+  TELCO_BROKEN_STORE_ADDRESS_FIXED,
+  TELCO_ID_COLUMN,
+  TELCO_SENTINEL_COLUMN,
+  TELCO_SENTINEL_VALUE,
+  TELCO_TARGET_COLUMN,
+  writeTelcoSnapshotCsv,
+} from '../src/demo/telcoSnapshot.ts';
 import { loadTable } from '../src/ingest/loadTable.ts';
 import { repairMojibake } from '../src/profile/mojibake.ts';
 import { profileTable } from '../src/profile/profileTable.ts';
@@ -167,4 +179,50 @@ describe('broken encodings', () => {
       values: { 'Av. Ã‘uÃ±oa 123': 'Av. Ñuñoa 123' },
     });
   });
+});
+
+describe('profileTable on the synthetic telco snapshot (demo-data telco)', () => {
+  it('flags the IMEI key, the 9999 sentinel, the duplicates and the broken store address, and its plan fixes them', async () => {
+    const path = join(dir, 'telco.csv');
+    const written = await writeTelcoSnapshotCsv(path, { rows: 5000, seed: 11 });
+    const t = await loadTable(path);
+    try {
+      const p = await profileTable(t);
+      expect(p.nColumns).toBe(42);
+      expect(p.duplicateRows).toBe(written.duplicates);
+      expect(written.duplicates).toBeGreaterThan(0);
+      const col = (name: string) => p.columns.find((c) => c.name === name)!;
+      expect(col(TELCO_ID_COLUMN)).toMatchObject({ role: 'id', nearUniqueKey: true });
+      expect(col(TELCO_TARGET_COLUMN).role).toBe('target');
+      expect(col(TELCO_SENTINEL_COLUMN).sentinel?.value).toBe(TELCO_SENTINEL_VALUE);
+      // Only the planted sentinel: zero-heavy counts are not codes.
+      expect(p.columns.filter((c) => c.sentinel !== null).map((c) => c.name)).toEqual([
+        TELCO_SENTINEL_COLUMN,
+      ]);
+      const broken = p.warnings.find((w) => w.code === 'BROKEN_ENCODING')!;
+      expect(broken.column).toBe(TELCO_ADDRESS_COLUMN);
+      expect(broken.suggestion).toEqual({
+        op: 'replace',
+        column: TELCO_ADDRESS_COLUMN,
+        values: { [TELCO_BROKEN_STORE_ADDRESS]: TELCO_BROKEN_STORE_ADDRESS_FIXED },
+      });
+
+      const plan = suggestPlan(p);
+      expect(plan.steps.map((s) => s.op)).toEqual([
+        'drop_duplicates',
+        'drop_columns',
+        'replace',
+        'sentinel_to_missing',
+      ]);
+      const reports = await applyPlan(t, plan);
+      expect(reports[0]!.rowsIn - reports[0]!.rowsOut).toBe(written.duplicates);
+      const r = await t.db.runAndReadAll(
+        `SELECT count(*) FILTER (WHERE ${TELCO_SENTINEL_COLUMN} = ${TELCO_SENTINEL_VALUE}) AS sentinels,
+                count(*) FILTER (WHERE regexp_matches(${TELCO_ADDRESS_COLUMN}, 'Ã')) AS broken FROM data`,
+      );
+      expect(r.getRowObjectsJS()[0]).toEqual({ sentinels: 0n, broken: 0n });
+    } finally {
+      t.close();
+    }
+  }, 60_000);
 });

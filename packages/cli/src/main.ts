@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { registerClean } from './commands/clean.ts';
 import { registerCluster } from './commands/cluster.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEmbed } from './commands/embed.ts';
+import { registerProfile } from './commands/profile.ts';
 import { registerSelect } from './commands/select.ts';
 import { describeError } from './errors.ts';
 
@@ -13,6 +15,8 @@ registerCluster(program);
 registerSelect(program);
 registerEmbed(program);
 registerDemo(program);
+registerProfile(program);
+registerClean(program);
 
 try {
   await program.parseAsync(process.argv);
