@@ -31,7 +31,9 @@ export async function correlationMatrix(
     }
     // Qualified: a user's column may itself be called v or r.
     const qualified = columns.map((c) => `CAST(${table}.${quoteIdent(c)} AS DOUBLE)`);
-    const joins = qualified.map((v, i) => `LEFT JOIN ${rankTables[i]} ON ${v} = ${rankTables[i]}.v`).join(' ');
+    const joins = qualified
+      .map((v, i) => `LEFT JOIN ${rankTables[i]} ON ${v} = ${rankTables[i]}.v`)
+      .join(' ');
     await db.run(
       `CREATE OR REPLACE TEMP TABLE __ranks AS SELECT ${rankTables.map((t, i) => `${t}.r AS r${i}`).join(', ')} FROM ${table} ${joins}`,
     );
