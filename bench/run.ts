@@ -2,8 +2,8 @@
  * `npm run bench [-- --quick] [-- --only kmeans,ward] [-- --timeout 300]`
  *
  * Every side-by-side speed measurement of the project: each task runs ours, scikit-learn and an
- * npm package on the same CSV in the same run, one after another, and prints the seconds as
- * ratios with a quality check beside them. See bench/README.md.
+ * npm package (for `profile`: pandas) on the same CSV in the same run, one after another, and
+ * prints the seconds as ratios with a quality check beside them. See bench/README.md.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,9 +13,10 @@ import { probePython, REPO_DIR, type RunContext } from './lib/contestants.ts';
 import { BENCH_DIR, GENERATOR_VERSION } from './lib/data.ts';
 import { machineInfo } from './lib/machine.ts';
 import { ratio, renderTable } from './lib/table.ts';
-import { TASK_NAMES, type Task, type TaskName, type TaskResult } from './lib/task.ts';
+import { type SectionResult, TASK_NAMES, type Task, type TaskName, type TaskResult } from './lib/task.ts';
 import { dbscanTask } from './tasks/dbscan.ts';
 import { kmeansTask } from './tasks/kmeans.ts';
+import { profileTask } from './tasks/profile.ts';
 import { silhouetteTask } from './tasks/silhouette.ts';
 import { umapTask } from './tasks/umap.ts';
 import { wardTask } from './tasks/ward.ts';
@@ -26,6 +27,7 @@ const TASKS: Record<TaskName, Task> = {
   silhouette: silhouetteTask,
   dbscan: dbscanTask,
   umap: umapTask,
+  profile: profileTask,
 };
 
 const USAGE = `usage: npm run bench [-- options]
@@ -75,18 +77,23 @@ log(
 const workDir = await mkdtemp(join(tmpdir(), 'clientele-bench-'));
 const ctx: RunContext = { quick: flags.quick, timeoutSeconds: flags.timeoutSeconds, workDir, python, log };
 const started = new Date();
-const results: TaskResult[] = [];
+const results: (TaskResult | SectionResult)[] = [];
 try {
   for (const name of flags.only) results.push(await TASKS[name].run(ctx));
 } finally {
   await rm(workDir, { recursive: true, force: true });
 }
 
-process.stdout.write(
-  `\nClientele bench${flags.quick ? ' (--quick: sizes / 10)' : ''}: seconds of the fit or score alone; ` +
-    `ratio = ours / other (below 1: ours is faster)\n\n`,
-);
-process.stdout.write(renderTable(results));
+const isSection = (r: TaskResult | SectionResult): r is SectionResult => 'section' in r;
+const common = results.filter((r): r is TaskResult => !isSection(r));
+const title = `Clientele bench${flags.quick ? ' (--quick: sizes / 10)' : ''}`;
+if (common.length > 0) {
+  process.stdout.write(
+    `\n${title}: seconds of the fit or score alone; ratio = ours / other (below 1: ours is faster)\n\n`,
+  );
+  process.stdout.write(renderTable(common));
+}
+for (const s of results.filter(isSection)) process.stdout.write(`\n${title}: ${s.heading}\n\n${s.table}`);
 
 const resultsDir = join(BENCH_DIR, 'results');
 await mkdir(resultsDir, { recursive: true });
@@ -98,12 +105,16 @@ const report = {
   timeout_seconds: flags.timeoutSeconds,
   generator_version: GENERATOR_VERSION,
   machine: machineInfo(python, REPO_DIR),
-  tasks: results.map((r) => ({
-    ...r,
-    files: r.files.map((f) => relative(REPO_DIR, f)),
-    ratio_ours_sklearn: ratio(r.ours, r.sklearn),
-    ratio_ours_peer: ratio(r.ours, r.peer),
-  })),
+  tasks: results.map((r) =>
+    isSection(r)
+      ? { task: r.task, files: r.files.map((f) => relative(REPO_DIR, f)), ...r.report }
+      : {
+          ...r,
+          files: r.files.map((f) => relative(REPO_DIR, f)),
+          ratio_ours_sklearn: ratio(r.ours, r.sklearn),
+          ratio_ours_peer: ratio(r.ours, r.peer),
+        },
+  ),
 };
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 log(`\nwrote ${file}`);

@@ -9,6 +9,7 @@ const PYTHON = '/usr/bin/python3';
 const SKLEARN_PEER = join(BENCH_DIR, 'peers/sklearn_peer.py');
 const NPM_PEER = join(BENCH_DIR, 'peers/npm_peer.ts');
 const OURS_DIRECT = join(BENCH_DIR, 'peers/ours_direct.ts');
+const PANDAS_PROFILE_PEER = join(BENCH_DIR, 'peers/pandas_profile_peer.py');
 
 export type Status = 'ok' | 'timeout' | 'not available' | 'skipped' | 'failed';
 
@@ -107,15 +108,14 @@ export function runOursCli(ctx: RunContext, args: string[]): Promise<Outcome> {
   return runContestant(ctx, 'ours (CLI)', process.execPath, [CLI_BIN, ...args, '--json']);
 }
 
-/** Ours by a direct call of the ml function, in a child process (bench/peers/ours_direct.ts). */
-export function runOursDirect(ctx: RunContext, task: string, args: string[]): Promise<Outcome> {
-  return runContestant(ctx, 'ours (ml call)', process.execPath, [
-    '--import',
-    'tsx',
-    OURS_DIRECT,
-    task,
-    ...args,
-  ]);
+/** Ours by a direct call of a library function, in a child process (bench/peers/ours_direct.ts). */
+export function runOursDirect(
+  ctx: RunContext,
+  task: string,
+  args: string[],
+  contestant = 'ours (ml call)',
+): Promise<Outcome> {
+  return runContestant(ctx, contestant, process.execPath, ['--import', 'tsx', OURS_DIRECT, task, ...args]);
 }
 
 /** scikit-learn through bench/peers/sklearn_peer.py; skipped when Python or sklearn is missing. */
@@ -126,6 +126,18 @@ export async function runSklearn(ctx: RunContext, task: string, args: string[]):
     return skipped(name, ctx.python.reason ?? 'python unavailable', ctx.timeoutSeconds);
   }
   return runContestant(ctx, name, PYTHON, [SKLEARN_PEER, task, ...args]);
+}
+
+/**
+ * pandas through bench/peers/pandas_profile_peer.py. Needs pandas only (not scikit-learn): the
+ * peer itself says "unavailable" when it cannot import it; skipped when there is no Python.
+ */
+export async function runPandasProfile(ctx: RunContext, args: string[]): Promise<Outcome> {
+  if (!existsSync(PYTHON)) {
+    ctx.log(`  pandas: skipped: ${PYTHON} not found`);
+    return skipped('pandas', `${PYTHON} not found`, ctx.timeoutSeconds);
+  }
+  return runContestant(ctx, 'pandas', PYTHON, [PANDAS_PROFILE_PEER, ...args]);
 }
 
 /** An npm package, called in a child process (bench/peers/npm_peer.ts). */

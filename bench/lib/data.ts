@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createGunzip } from 'node:zlib';
 import type { Matrix, Rng } from '@clientele/ml';
 import { writeMatrixCsv } from './csv.ts';
 
@@ -19,6 +22,8 @@ interface ManifestEntry {
   version: number;
   files: string[];
   written: string;
+  /** Fingerprint of the inputs the files were made from, when they live outside bench/ (see `sourceStamp`). */
+  source?: string;
 }
 
 function readManifest(): Record<string, ManifestEntry> {
@@ -33,26 +38,38 @@ function readManifest(): Record<string, ManifestEntry> {
 /**
  * Returns the paths of a dataset's files under bench/data/, calling `write` first when one is
  * missing or was written by another generator version. `write` gets the same paths to fill.
+ * `source`, when given, is a fingerprint of inputs outside bench/ (a generator in packages/, a
+ * fixture): the files are also written again when it changed, since nobody bumps
+ * GENERATOR_VERSION for an edit there.
  */
 export async function ensureDataset(
   key: string,
   names: string[],
   write: (paths: string[]) => Promise<void>,
   log: (msg: string) => void,
+  source?: string,
 ): Promise<string[]> {
   await mkdir(DATA_DIR, { recursive: true });
   const paths = names.map((n) => join(DATA_DIR, n));
   const entry = readManifest()[key];
-  const fresh = entry?.version === GENERATOR_VERSION && paths.every((p) => existsSync(p));
+  const fresh =
+    entry?.version === GENERATOR_VERSION && entry.source === source && paths.every((p) => existsSync(p));
   if (fresh) return paths;
   log(`generating ${names.join(', ')} (generator version ${GENERATOR_VERSION})`);
   const t0 = performance.now();
   await write(paths);
   const manifest = readManifest();
-  manifest[key] = { version: GENERATOR_VERSION, files: names, written: new Date().toISOString() };
+  manifest[key] = { version: GENERATOR_VERSION, files: names, written: new Date().toISOString(), source };
   await writeFile(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
   log(`generated ${key} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return paths;
+}
+
+/** A short fingerprint of files' bytes, for `ensureDataset`'s `source`. */
+export function sourceStamp(paths: string[]): string {
+  const h = createHash('sha256');
+  for (const p of paths) h.update(readFileSync(p));
+  return h.digest('hex').slice(0, 16);
 }
 
 /** Column-wise min-max scaling to [0, 1] (a constant column becomes 0). Returns a new matrix. */
@@ -156,4 +173,56 @@ export function blobs(
 /** Columns named x0, x1, ... */
 export function columnNames(p: number): string[] {
   return Array.from({ length: p }, (_, j) => `x${j}`);
+}
+
+export const TELCO_SNAPSHOT_SOURCE = join(BENCH_DIR, '../packages/analytics/src/demo/telcoSnapshot.ts');
+
+type SnapshotWriter = (
+  path: string,
+  opts: { rows: number; seed?: number },
+) => Promise<{ rows: number; duplicates: number }>;
+
+/**
+ * The 42-column telco snapshot of @clientele/analytics (`writeTelcoSnapshotCsv`), as the product
+ * writes it: upper-case Spanish column names, text, dates, empty cells, planted duplicate rows.
+ * Taken from the source file when the package index does not export it (yet).
+ */
+export async function writeTelcoSnapshot(
+  path: string,
+  opts: { rows: number; seed: number },
+): Promise<{ rows: number; duplicates: number }> {
+  let write: SnapshotWriter | undefined;
+  try {
+    write = (await import('@clientele/analytics')).writeTelcoSnapshotCsv;
+  } catch {
+    write = undefined;
+  }
+  write ??= (await import('../../packages/analytics/src/demo/telcoSnapshot.ts')).writeTelcoSnapshotCsv;
+  return write(path, opts);
+}
+
+/**
+ * The header and first `rows` lines of a CSV (gzip-compressed when the name ends in .gz), as a
+ * plain CSV. Lines, not parsed records: for files without line breaks inside quoted cells (the
+ * Online Retail fixture has none). Written through a temporary file.
+ */
+export async function writeCsvHead(source: string, path: string, rows: number): Promise<number> {
+  const raw = createReadStream(source);
+  const input = source.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const parts: string[] = [];
+  for await (const line of lines) {
+    parts.push(`${line}\n`);
+    if (parts.length > rows) break;
+  }
+  raw.destroy();
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, parts.join(''));
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return parts.length - 1;
 }

@@ -23,6 +23,8 @@ export function machineInfo(python: PythonInfo, repoDir: string): Record<string,
     cpu_model: cpus[0]?.model ?? null,
     logical_cpus: cpus.length,
     memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    /** Over 1, 5 and 15 minutes, at the end of the run: other work on the machine slows a contestant. */
+    load_average: os.loadavg().map((v) => Number(v.toFixed(2))),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     python: python.versions['python'] ?? null,

@@ -1,7 +1,7 @@
 import type { Outcome } from './contestants.ts';
 import type { TaskResult } from './task.ts';
 
-function seconds(s: number): string {
+export function seconds(s: number): string {
   if (s < 1) return s.toFixed(3);
   if (s < 100) return s.toFixed(2);
   return s.toFixed(1);
@@ -37,7 +37,7 @@ export function ratio(ours: Outcome, other: Outcome | null): number | string | n
   return null;
 }
 
-function ratioCell(r: number | string | null): string {
+export function ratioCell(r: number | string | null): string {
   if (r === null) return '-';
   return typeof r === 'number' ? ratioText(r) : r;
 }

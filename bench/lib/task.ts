@@ -1,6 +1,6 @@
 import type { Outcome, RunContext } from './contestants.ts';
 
-export const TASK_NAMES = ['kmeans', 'ward', 'silhouette', 'dbscan', 'umap'] as const;
+export const TASK_NAMES = ['kmeans', 'ward', 'silhouette', 'dbscan', 'umap', 'profile'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 /** Everything one task measured: the three contestants on the same CSV, and the quality check. */
@@ -24,9 +24,25 @@ export interface TaskResult {
   qualityNotes: string[];
 }
 
+/**
+ * A task whose figures do not fit the common columns (several datasets, timings in parts, pandas
+ * rather than scikit-learn): it renders its own table, printed after the common one.
+ */
+export interface SectionResult {
+  task: TaskName;
+  section: true;
+  /** What the table shows, one line (run.ts puts it under "Clientele bench: "). */
+  heading: string;
+  /** The rendered table, with its notes. */
+  table: string;
+  files: string[];
+  /** Everything measured, for results/latest.json. */
+  report: Record<string, unknown>;
+}
+
 export interface Task {
   name: TaskName;
-  run(ctx: RunContext): Promise<TaskResult>;
+  run(ctx: RunContext): Promise<TaskResult | SectionResult>;
 }
 
 /** A number for the quality column: 6 significant digits, no exponent for ordinary sizes. */

@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { registerClean } from './commands/clean.ts';
 import { registerCluster } from './commands/cluster.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDemoData } from './commands/demoData.ts';
 import { registerEmbed } from './commands/embed.ts';
+import { registerFeatures } from './commands/features.ts';
 import { registerProfile } from './commands/profile.ts';
 import { registerSelect } from './commands/select.ts';
 import { describeError } from './errors.ts';
@@ -15,6 +17,8 @@ registerCluster(program);
 registerSelect(program);
 registerEmbed(program);
 registerDemo(program);
+registerDemoData(program);
+registerFeatures(program);
 registerProfile(program);
 registerClean(program);
 

@@ -1,0 +1,10 @@
+export {
+  type ColumnInfo,
+  mapTransactionColumns,
+  TRANSACTION_ROLES,
+  type TransactionMapping,
+  type TransactionRole,
+} from './mapColumns.ts';
+export * from './snapshotFeatures.ts';
+export * from './transactionFeatures.ts';
+export * from './writeTableCsv.ts';

@@ -1,0 +1,136 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { TRANSACTION_LOG_COLUMNS, writeTelcoSnapshotCsv, writeTransactionLogCsv } from '@clientele/analytics';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { parseIntOption, printJson } from '../options.ts';
+
+interface CommonFlags {
+  seed: number;
+  out: string;
+  truthOut?: string;
+  json?: boolean;
+}
+
+interface TelcoFlags extends CommonFlags {
+  rows: number;
+}
+
+interface TransactionFlags extends CommonFlags {
+  customers: number;
+}
+
+export function registerDemoData(program: Command): void {
+  const demoData = program
+    .command('demo-data')
+    .description('write synthetic data whose answers are known: a telco snapshot or a transaction log');
+  demoData
+    .command('telco')
+    .description(
+      'a prepaid-telco snapshot like the seed project: 42 columns, CHURN label, 4 planted segments, ' +
+        'the 9999 sentinel, duplicate rows and a store address with a broken encoding',
+    )
+    .option(
+      '--rows <n>',
+      'rows to write (the planted duplicate rows included)',
+      parseIntOption('rows'),
+      20_000,
+    )
+    .option('--seed <s>', 'seed: the same seed writes the same file', parseIntOption('seed', 0), 42)
+    .requiredOption('--out <file>', 'the CSV to write')
+    .option('--truth-out <file>', 'also write each IMEI with its true churn_probability and planted segment')
+    .option('--json', 'print one JSON object on stdout and nothing else')
+    .action(async (flags: TelcoFlags) => {
+      const t0 = performance.now();
+      const r = await writing(flags, () =>
+        writeTelcoSnapshotCsv(flags.out, { rows: flags.rows, seed: flags.seed, truthOut: flags.truthOut }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      const written = {
+        dataset: 'telco',
+        path: flags.out,
+        rows: r.rows,
+        columns: r.columns,
+        duplicates: r.duplicates,
+        seed: flags.seed,
+        truth_path: flags.truthOut ?? null,
+        seconds,
+      };
+      report(
+        flags,
+        written,
+        `wrote ${fmt(r.rows)} telco rows x ${r.columns.length} columns (${fmt(r.duplicates)} duplicate rows) ` +
+          `to ${flags.out} in ${seconds.toFixed(2)} s`,
+      );
+    });
+  demoData
+    .command('transactions')
+    .description(
+      'an Online-Retail shaped transaction log: 8 columns, planted customer types, cancellations, ' +
+        "'A' adjustments, non-product stock codes and rows without a customer",
+    )
+    .option(
+      '--customers <n>',
+      'customers with an id (about 125 rows each)',
+      parseIntOption('customers'),
+      4_372,
+    )
+    .option('--seed <s>', 'seed: the same seed writes the same file', parseIntOption('seed', 0), 42)
+    .requiredOption('--out <file>', 'the CSV to write')
+    .option('--truth-out <file>', 'also write each CustomerID with its planted type (column segment)')
+    .option('--json', 'print one JSON object on stdout and nothing else')
+    .action(async (flags: TransactionFlags) => {
+      const t0 = performance.now();
+      const r = await writing(flags, () =>
+        writeTransactionLogCsv(flags.out, {
+          customers: flags.customers,
+          seed: flags.seed,
+          truthOut: flags.truthOut,
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      const written = {
+        dataset: 'transactions',
+        path: flags.out,
+        rows: r.rows,
+        columns: [...TRANSACTION_LOG_COLUMNS],
+        customers: r.customers,
+        seed: flags.seed,
+        truth_path: flags.truthOut ?? null,
+        seconds,
+      };
+      report(
+        flags,
+        written,
+        `wrote ${fmt(r.rows)} transaction rows of ${fmt(r.customers)} customers to ${flags.out} ` +
+          `in ${seconds.toFixed(2)} s`,
+      );
+    });
+}
+
+/** Makes the output folders, then writes; a file that cannot be written is a wrong flag (exit 2). */
+async function writing<T>(flags: CommonFlags, write: () => Promise<T>): Promise<T> {
+  try {
+    await mkdir(dirname(flags.out), { recursive: true });
+    if (flags.truthOut) await mkdir(dirname(flags.truthOut), { recursive: true });
+    return await write();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e?.syscall === 'string') {
+      // The writers go through "<file>.tmp-<pid>"; name the file that was asked for.
+      const path = (e.path ?? flags.out).replace(/\.tmp-\d+$/, '');
+      throw new UsageError(`cannot write ${path} (${e.code}); check --out and --truth-out`);
+    }
+    throw err;
+  }
+}
+
+/** One JSON object with --json, else one line for a person. */
+function report(flags: CommonFlags, written: object, line: string): void {
+  if (flags.json) printJson(written);
+  else process.stdout.write(`${line}${flags.truthOut ? `; the planted answers in ${flags.truthOut}` : ''}\n`);
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
