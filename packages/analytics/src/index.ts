@@ -12,7 +12,6 @@ export * from './ingest/loadTable.ts';
 export * from './ingest/sniffFile.ts';
 export * from './profile/profileTable.ts';
 export * from './profile/profileTypes.ts';
-export { renderProfileHtml } from './profile/renderProfileHtml.ts';
 export * from './readNumericCsv.ts';
 export * from './segmentation/clusterAlgorithms.ts';
 export * from './segmentation/embedSpace.ts';

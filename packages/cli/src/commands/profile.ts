@@ -3,7 +3,6 @@ import {
   describeRejected,
   loadTable,
   profileTable,
-  renderProfileHtml,
   suggestPlan,
   writeTextFile,
 } from '@clientele/analytics';
@@ -45,6 +44,8 @@ async function runProfile(flags: ProfileFlags): Promise<void> {
   for (const r of t.rejected.slice(0, 20)) note(`skipped ${describeRejected(r)}`);
   if (t.nRejected > 20) note(`... and ${t.nRejected - 20} more malformed rows skipped`);
   if (flags.html) {
+    // ECharts is loaded only when a report is asked for: it costs most of a second at start-up.
+    const { renderProfileHtml } = await import('@clientele/analytics/report');
     writeTextFile(flags.html, renderProfileHtml(profile));
     if (!flags.json) note(`report written to ${flags.html}`);
   }
