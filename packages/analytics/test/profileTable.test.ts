@@ -79,6 +79,18 @@ describe('profileTable against pandas / scipy (fixtures/gen_profile_reference.py
     }
   });
 
+  it('past the exact-quantile row limit, quantiles come from a sketch, close to the exact ones, and say so', async () => {
+    const t = await loadTable(join(fixtures, 'profile_input.csv'));
+    const p = await profileTable(t, { exactQuantileMaxRows: 100 });
+    t.close();
+    expect(p.quantiles).toBe('approximate');
+    const score = p.columns.find((c) => c.name === 'score')!.numeric!;
+    ref.columns['score']!.quantiles.forEach((exact, k) => {
+      expect(Math.abs(score.quantiles[k]!.value! - exact)).toBeLessThan(1.5);
+    });
+    expect((await profileOf(join(fixtures, 'profile_input.csv'))).quantiles).toBe('exact');
+  });
+
   it('Pearson and Spearman (average ranks for ties) equal pandas and scipy to 1e-9', async () => {
     const p = await profileOf(join(fixtures, 'profile_input.csv'));
     const cols = ref.correlation_columns;

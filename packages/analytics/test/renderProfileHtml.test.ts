@@ -152,6 +152,7 @@ function fixture(): DatasetProfile {
   return {
     version: 1,
     kind: 'snapshot',
+    quantiles: 'exact',
     source: {
       path: '/data/in/telco_snapshot.csv',
       format: 'csv',

@@ -22,11 +22,20 @@ export interface ProfileOptions {
   topValues?: number;
   /** At most this many columns in the correlation matrix (default 60). */
   maxCorrelationColumns?: number;
+  /** Above this many rows quantiles are approximate (default EXACT_QUANTILE_MAX_ROWS). */
+  exactQuantileMaxRows?: number;
   /** Called after each column, with (columns done, columns). */
   onProgress?: (done: number, total: number) => void;
 }
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/**
+ * Above this many rows quantiles come from DuckDB's t-digest (approx_quantile) instead of an
+ * exact sort: on 30,000,000 rows the exact one took 19.9 s and 1.5 GB past the memory limit
+ * (it holds every value), the sketch 2.8 s and nothing extra. Below it they equal numpy's.
+ */
+export const EXACT_QUANTILE_MAX_ROWS = 2_000_000;
 
 /** Evidence gathered per column in the one-pass aggregate query. */
 interface BaseStats {
@@ -60,7 +69,9 @@ export async function profileTable(t: LoadedTable, opts: ProfileOptions = {}): P
   const { db } = t;
   const table = quoteIdent(t.table);
   const bins = opts.bins ?? 20;
-  const base = await baseStats(db, table, t.columns);
+  const quantile =
+    t.nRows > (opts.exactQuantileMaxRows ?? EXACT_QUANTILE_MAX_ROWS) ? 'approx_quantile' : 'quantile_cont';
+  const base = await baseStats(db, table, t.columns, quantile);
 
   const columns: ColumnProfile[] = [];
   for (let i = 0; i < t.columns.length; i++) {
@@ -94,7 +105,7 @@ export async function profileTable(t: LoadedTable, opts: ProfileOptions = {}): P
       numeric: numeric ? await numericSummary(db, table, name, s, bins) : null,
       text: type === 'VARCHAR' ? textSummary(s) : null,
       datetime: isTemporalType(type) ? { min: s.minDate, max: s.maxDate } : null,
-      sentinel: numeric ? await sentinelCandidate(db, table, name, s, top) : null,
+      sentinel: numeric ? await sentinelCandidate(db, table, name, s, top, quantile) : null,
       nearUniqueKey,
       warnings: [],
     };
@@ -132,6 +143,7 @@ export async function profileTable(t: LoadedTable, opts: ProfileOptions = {}): P
     },
     nRows: t.nRows,
     nColumns: t.columns.length,
+    quantiles: quantile === 'quantile_cont' ? 'exact' : 'approximate',
     duplicateRows,
     rejectedRows: t.nRejected,
     columns,
@@ -145,6 +157,7 @@ async function baseStats(
   db: DuckDBConnection,
   table: string,
   columns: { name: string; type: string }[],
+  quantile: string,
 ): Promise<BaseStats[]> {
   const parts: string[] = [];
   columns.forEach(({ name, type }, i) => {
@@ -160,7 +173,7 @@ async function baseStats(
         `max(${d}) AS c${i}_max`,
         `avg(${d}) AS c${i}_mean`,
         `stddev_samp(${d}) AS c${i}_std`,
-        `quantile_cont(${d}, [${QUANTILES.join(', ')}]) AS c${i}_q`,
+        `${quantile}(${d}, [${QUANTILES.join(', ')}]) AS c${i}_q`,
         `CAST(count(*) FILTER (WHERE ${q} = 0) AS BIGINT) AS c${i}_zeros`,
         `CAST(count(*) FILTER (WHERE ${q} < 0) AS BIGINT) AS c${i}_neg`,
         `coalesce(bool_and(${d} = floor(${d})), true) AS c${i}_integral`,
@@ -301,6 +314,7 @@ async function sentinelCandidate(
   name: string,
   s: BaseStats,
   top: TopValue[],
+  quantile: string,
 ): Promise<SentinelCandidate | null> {
   if (s.distinct < 3) return null;
   const q = quoteIdent(name);
@@ -309,7 +323,7 @@ async function sentinelCandidate(
     // Zero is a count's natural floor (no calls, no roaming), never a code.
     if (v === 0 || t.share < 0.01 || (v !== s.max && v !== s.min)) continue;
     const r = await db.runAndReadAll(
-      `SELECT quantile_cont(CAST(${q} AS DOUBLE), [0.25, 0.75]) AS q, min(CAST(${q} AS DOUBLE)) AS lo, max(CAST(${q} AS DOUBLE)) AS hi
+      `SELECT ${quantile}(CAST(${q} AS DOUBLE), [0.25, 0.75]) AS q, min(CAST(${q} AS DOUBLE)) AS lo, max(CAST(${q} AS DOUBLE)) AS hi
        FROM ${table} WHERE ${q} <> ${v}`,
     );
     const row = r.getRowObjectsJS()[0]!;

@@ -111,6 +111,8 @@ export interface DatasetProfile {
   source: { path: string; format: string; encoding: string | null; delimiter: string | null; bytes: number };
   nRows: number;
   nColumns: number;
+  /** 'exact' (numpy's linear rule) up to 2,000,000 rows; 'approximate' (a t-digest) above, to bound memory. */
+  quantiles: 'exact' | 'approximate';
   duplicateRows: number;
   /** Rows skipped as malformed at load time (policy 'skip'); 0 with policy 'stop'. */
   rejectedRows: number;
