@@ -48,7 +48,7 @@ export async function columnWarnings(c: ColumnProfile, ctx: ColumnContext): Prom
     const s = c.sentinel;
     add(
       'SENTINEL',
-      `${g(s.value)} holds ${pct(s.share)} of "${c.name}" (${fmt(s.count)} rows) and lies ${g(Math.round(s.distanceInIqr))} IQRs beyond the other values: a code for "none", not a quantity`,
+      `${s.value} holds ${pct(s.share)} of "${c.name}" (${fmt(s.count)} rows) and lies ${g(Math.round(s.distanceInIqr))} IQRs beyond the other values: a code for "none", not a quantity`,
       { op: 'sentinel_to_missing', column: c.name, values: [s.value] },
     );
   }
