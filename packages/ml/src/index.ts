@@ -69,3 +69,4 @@ export {
   type FlatTree,
   type RegressionTreeParams,
 } from './trees/regressionTree.ts';
+export * from './trees/treeEnsemble.ts';
