@@ -1,11 +1,10 @@
 export * from './cleaning/applyPlan.ts';
 export * from './cleaning/planSchema.ts';
 export * from './cleaning/suggestPlan.ts';
-export * from './cleaning/writeTable.ts';
 export * from './demo/syntheticTelco.ts';
 export * from './demo/telcoSnapshot.ts';
 export * from './demo/transactionLog.ts';
-export { openDuckDB } from './duckdb.ts';
+export { openDuckDB, quoteIdent } from './duckdb.ts';
 export * from './errors.ts';
 export * from './features/index.ts';
 export * from './ingest/loadTable.ts';
@@ -20,3 +19,4 @@ export * from './segmentation/sampleRows.ts';
 export * from './segmentation/scaleMatrix.ts';
 export * from './segmentation/selectModels.ts';
 export * from './writeColumnsCsv.ts';
+export * from './writeTable.ts';

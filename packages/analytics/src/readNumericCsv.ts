@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Matrix } from '@clientele/ml';
 import type { DuckDBConnection, DuckDBDoubleVector } from '@duckdb/node-api';
 import { openDuckDB, quoteIdent, quoteLiteral } from './duckdb.ts';
+import { isNumericType } from './duckdbTypes.ts';
 import { InputError } from './errors.ts';
 
 /** What to do with a row whose chosen columns hold an empty cell or NaN. */
@@ -25,25 +26,6 @@ export interface NumericTable {
   /** Rows left out for missing values, and the first one's line in the file (1 = header). */
   nDropped: number;
   firstDroppedLine: number | null;
-}
-
-const NUMERIC_TYPES = new Set([
-  'TINYINT',
-  'SMALLINT',
-  'INTEGER',
-  'BIGINT',
-  'HUGEINT',
-  'UTINYINT',
-  'USMALLINT',
-  'UINTEGER',
-  'UBIGINT',
-  'UHUGEINT',
-  'FLOAT',
-  'DOUBLE',
-]);
-
-function isNumericType(type: string): boolean {
-  return NUMERIC_TYPES.has(type) || type.startsWith('DECIMAL');
 }
 
 /**

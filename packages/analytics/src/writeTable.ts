@@ -1,7 +1,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteLiteral } from '../duckdb.ts';
-import { InputError } from '../errors.ts';
+import { quoteLiteral } from './duckdb.ts';
+import { InputError } from './errors.ts';
 
 /** Output formats by file extension. */
 export function outputFormat(path: string): 'csv' | 'parquet' {
@@ -13,9 +13,14 @@ export function outputFormat(path: string): 'csv' | 'parquet' {
 /**
  * Writes a query's rows to CSV (with a header) or Parquet through a temporary file beside the
  * target and a rename, so a failure never leaves a half-written file where the user looks.
+ * The format follows the file's extension unless it is given.
  */
-export async function writeQuery(db: DuckDBConnection, select: string, path: string): Promise<void> {
-  const format = outputFormat(path);
+export async function writeQuery(
+  db: DuckDBConnection,
+  select: string,
+  path: string,
+  format: 'csv' | 'parquet' = outputFormat(path),
+): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   const options = format === 'csv' ? '(FORMAT csv, HEADER)' : '(FORMAT parquet)';
   try {

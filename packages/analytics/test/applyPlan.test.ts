@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { applyPlan, cleanedSelect, type StepReport } from '../src/cleaning/applyPlan.ts';
 import { parsePlan } from '../src/cleaning/planSchema.ts';
 import { suggestPlan } from '../src/cleaning/suggestPlan.ts';
-import { writeQuery } from '../src/cleaning/writeTable.ts';
 import { InputError } from '../src/errors.ts';
 import { loadTable } from '../src/ingest/loadTable.ts';
 import { profileTable } from '../src/profile/profileTable.ts';
+import { writeQuery } from '../src/writeTable.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'clientele-clean-'));

@@ -13,8 +13,9 @@ import {
 
 const dir = mkdtempSync(join(tmpdir(), 'clientele-features-'));
 
+/** "name:TYPE,..." (VARCHAR when no type); the comma inside DECIMAL(p,s) does not split. */
 function cols(spec: string): ColumnInfo[] {
-  return spec.split(',').map((s) => {
+  return spec.split(/,(?![^(]*\))/).map((s) => {
     const [name, type] = s.split(':');
     return { name: name!, type: type ?? 'VARCHAR' };
   });

@@ -7,4 +7,3 @@ export {
 } from './mapColumns.ts';
 export * from './snapshotFeatures.ts';
 export * from './transactionFeatures.ts';
-export * from './writeTableCsv.ts';

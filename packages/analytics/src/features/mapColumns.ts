@@ -1,3 +1,4 @@
+import { isDateType, isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
 
 /** The columns a transaction log needs (all but `country`, which is carried when present). */
@@ -81,29 +82,6 @@ const ROLE_ALIASES: Record<string, TransactionRole> = {
   sku: 'product',
 };
 
-const NUMERIC_TYPES = new Set([
-  'TINYINT',
-  'SMALLINT',
-  'INTEGER',
-  'BIGINT',
-  'HUGEINT',
-  'UTINYINT',
-  'USMALLINT',
-  'UINTEGER',
-  'UBIGINT',
-  'UHUGEINT',
-  'FLOAT',
-  'DOUBLE',
-]);
-
-export function isNumericType(type: string): boolean {
-  return NUMERIC_TYPES.has(type) || type.startsWith('DECIMAL');
-}
-
-export function isTemporalType(type: string): boolean {
-  return type === 'DATE' || type.startsWith('TIMESTAMP');
-}
-
 function normalise(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
@@ -111,7 +89,7 @@ function normalise(name: string): string {
 /** Whether a column of this type can play the role (text dates are parsed later, and checked). */
 function fits(role: TransactionRole, type: string): boolean {
   if (role === 'quantity' || role === 'price') return isNumericType(type);
-  if (role === 'date') return isTemporalType(type) || type === 'VARCHAR';
+  if (role === 'date') return isDateType(type) || type === 'VARCHAR';
   return true;
 }
 
@@ -195,7 +173,7 @@ export function mapTransactionColumns(
     const byName = NAMES[role]
       .map((n) => columns.find((c) => !used.has(c.name) && normalise(c.name) === n && fits(role, c.type)))
       .find((c) => c !== undefined);
-    const temporal = columns.filter((c) => !used.has(c.name) && isTemporalType(c.type));
+    const temporal = columns.filter((c) => !used.has(c.name) && isDateType(c.type));
     const found = byName ?? (role === 'date' && temporal.length === 1 ? temporal[0] : undefined);
     if (found) {
       chosen.set(role, found);

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../duckdb.ts';
+import { isDateType, isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
-import { isNumericType, isTemporalType } from './mapColumns.ts';
 
 export interface SnapshotFeatureOptions {
   /** The customer id column: kept first in the table, never a feature. */
@@ -139,7 +139,7 @@ export async function buildSnapshotFeatures(
     } else if (type === 'VARCHAR') {
       skipped.push({ column: name, type, reason: 'text (one-hot encoding is off)' });
     } else {
-      const reason = isTemporalType(type)
+      const reason = isDateType(type)
         ? 'a date: derive numbers from it first'
         : 'not a number, text or boolean';
       skipped.push({ column: name, type, reason });

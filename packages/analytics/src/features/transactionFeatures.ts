@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../duckdb.ts';
+import { isDateType, isIntegerType, isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
-import { isNumericType, isTemporalType, type TransactionMapping } from './mapColumns.ts';
+import type { TransactionMapping } from './mapColumns.ts';
 
 export interface TransactionFeatureOptions {
   /**
@@ -56,19 +57,6 @@ export const TRANSACTION_FEATURE_COLUMNS = [
   'rfm_segment',
 ] as const;
 
-const INTEGER_TYPES = new Set([
-  'TINYINT',
-  'SMALLINT',
-  'INTEGER',
-  'BIGINT',
-  'HUGEINT',
-  'UTINYINT',
-  'USMALLINT',
-  'UINTEGER',
-  'UBIGINT',
-  'UHUGEINT',
-]);
-
 /**
  * Builds one row of features per customer from a transaction log (one row per invoice line) in
  * DuckDB, as table `<table>_features`. Every feature is defined in packages/analytics/README.md
@@ -97,7 +85,7 @@ export async function buildTransactionFeatures(
       throw new InputError('UNKNOWN_COLUMN', `table ${table} has no column "${col}"`, { column: col });
     }
   }
-  const dateIsText = !isTemporalType(types.get(mapping.date)!);
+  const dateIsText = !isDateType(types.get(mapping.date)!);
   if (dateIsText) await checkTextDates(db, src, mapping.date);
   const ts = `${dateIsText ? 'TRY_CAST' : 'CAST'}(${quoteIdent(mapping.date)} AS TIMESTAMP)`;
   const customer = await customerExpression(db, src, mapping.customer, types.get(mapping.customer)!);
@@ -110,7 +98,7 @@ export async function buildTransactionFeatures(
     string,
     number
   >;
-  const countType = INTEGER_TYPES.has(types.get(mapping.quantity)!) ? 'BIGINT' : 'DOUBLE';
+  const countType = isIntegerType(types.get(mapping.quantity)!) ? 'BIGINT' : 'DOUBLE';
   await db.run(
     `CREATE OR REPLACE TABLE ${quoteIdent(out)} AS ${featuresSql(lines, asOfLit, countType, mapping.country !== null)}`,
   );
@@ -261,7 +249,7 @@ async function customerExpression(
   type: string,
 ): Promise<string> {
   const col = quoteIdent(column);
-  if (!isNumericType(type) || INTEGER_TYPES.has(type)) return col;
+  if (!isNumericType(type) || isIntegerType(type)) return col;
   const reader = await db.runAndReadAll(
     `SELECT coalesce(bool_and(${col} = trunc(${col}) AND abs(${col}) < 9e18), true) FROM ${src}`,
   );

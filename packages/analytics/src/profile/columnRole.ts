@@ -1,4 +1,8 @@
+import { isNumericType, isTemporalType } from '../duckdbTypes.ts';
 import type { ColumnRole } from './profileTypes.ts';
+
+// profileTable.ts and applyPlan.ts import the type predicates from here.
+export { isNumericType, isTemporalType };
 
 /** What the role decision looks at: a column's name, type and a few counts. */
 export interface RoleEvidence {
@@ -48,16 +52,6 @@ const ID_SUFFIX = /(id|imei|imsi|msisdn|uuid|guid|key|code|codigo|no|number|nume
 
 function isGeoName(n: string): boolean {
   return GEO_WORDS.test(n) || GEO_SHORT.test(n);
-}
-
-export function isNumericType(type: string): boolean {
-  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/.test(
-    type,
-  );
-}
-
-export function isTemporalType(type: string): boolean {
-  return /^(DATE|TIMESTAMP|TIME)/.test(type);
 }
 
 /**

@@ -3,8 +3,9 @@ import {
   buildTransactionFeatures,
   loadTable,
   mapTransactionColumns,
+  quoteIdent,
   TRANSACTION_ROLES,
-  writeTableCsv,
+  writeQuery,
 } from '@clientele/analytics';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
@@ -74,7 +75,7 @@ async function runFeatures(flags: FeaturesFlags): Promise<void> {
   try {
     const mapping = mapTransactionColumns(loaded.columns, flags.map);
     const f = await buildTransactionFeatures(loaded.db, loaded.table, mapping, { asOf: flags.asOf });
-    await writeTableCsv(loaded.db, f.table, flags.out);
+    await writeQuery(loaded.db, `SELECT * FROM ${quoteIdent(f.table)}`, flags.out, 'csv');
     const seconds = (performance.now() - start) / 1000;
     const result = {
       n_customers: f.nCustomers,

@@ -1,11 +1,5 @@
 import type { DatasetProfile } from '@clientele/analytics';
-import {
-  describeRejected,
-  loadTable,
-  profileTable,
-  suggestPlan,
-  writeTextFile,
-} from '@clientele/analytics';
+import { describeRejected, loadTable, profileTable, suggestPlan, writeTextFile } from '@clientele/analytics';
 import type { Command } from 'commander';
 import { addLoadFlags, type LoadFlags, loadOptions, snakeKeys } from '../loadFlags.ts';
 import { note, printJson } from '../options.ts';
