@@ -18,7 +18,8 @@ export type InputErrorCode =
   | 'BAD_PARQUET'
   | 'UNKNOWN_ENCODING'
   | 'BINARY_FILE'
-  | 'BAD_PLAN';
+  | 'BAD_PLAN'
+  | 'BAD_TARGET';
 
 export class InputError extends Error {
   readonly code: InputErrorCode;
