@@ -1,3 +1,5 @@
+export * from './calibration/isotonic.ts';
+export * from './calibration/platt.ts';
 export { Agglomerative, type AgglomerativeJSON, type AgglomerativeOptions } from './cluster/agglomerative.ts';
 export { DBSCAN, type DBSCANOptions, PointKind } from './cluster/dbscan.ts';
 export { cutByHeight, cutByK, type Merges } from './cluster/dendrogram.ts';
@@ -42,11 +44,15 @@ export * from './linalg/symmetricEigen.ts';
 export * from './matrix.ts';
 export * from './metrics/adjustedRandIndex.ts';
 export * from './metrics/calinskiHarabasz.ts';
+export * from './metrics/classification.ts';
 export * from './metrics/contingency.ts';
 export * from './metrics/daviesBouldin.ts';
 export { inertia } from './metrics/inertia.ts';
 export * from './metrics/normalizedMutualInfo.ts';
+export * from './metrics/probability.ts';
+export * from './metrics/ranking.ts';
 export * from './metrics/silhouette.ts';
+export * from './metrics/threshold.ts';
 export * from './metrics/trustworthiness.ts';
 export * from './preprocess/identityScaler.ts';
 export * from './preprocess/iqrMask.ts';
@@ -70,3 +76,4 @@ export {
   type RegressionTreeParams,
 } from './trees/regressionTree.ts';
 export * from './trees/treeEnsemble.ts';
+export * from './validation/stratifiedKFold.ts';
