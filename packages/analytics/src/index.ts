@@ -1,3 +1,5 @@
+export * from './churn/churnDataset.ts';
+export * from './churn/riskTier.ts';
 export * from './cleaning/applyPlan.ts';
 export * from './cleaning/planSchema.ts';
 export * from './cleaning/suggestPlan.ts';
