@@ -63,6 +63,7 @@ export * from './preprocess/robustScaler.ts';
 export * from './preprocess/scaler.ts';
 export * from './preprocess/standardScaler.ts';
 export * from './random.ts';
+export * from './trees/gbdt/gbdt.ts';
 export * from './trees/isolationForest.ts';
 export {
   RandomForestRegressor,

@@ -1,0 +1,271 @@
+import type { DecisionTree } from '../treeEnsemble.ts';
+import type { BinnedData } from './binning.ts';
+import { buildHistogram, histogramSize, subtractHistogram } from './histogram.ts';
+import { findBestSplit, SplitInfo, type SplitParams, SplitScratch } from './splitFinder.ts';
+
+/** Growth limits for one tree. */
+export interface GrowParams extends SplitParams {
+  maxLeaves: number;
+  /** Deepest level a leaf may sit at (root = 0); Infinity for none. */
+  maxDepth: number;
+  learningRate: number;
+}
+
+/** A grown tree, the gain of each split (0 at leaves) and where each leaf's rows ended up. */
+export interface GrownTree {
+  tree: DecisionTree;
+  gain: Float64Array;
+  /** Leaf l holds rows[leafStart[l] .. leafEnd[l]) of the `rows` given to `growTree`, in node leafNode[l]. */
+  leafNode: Int32Array;
+  leafStart: Int32Array;
+  leafEnd: Int32Array;
+}
+
+/** Buffers reused across trees: histogram pool, partition scratch. */
+export class GrowerWork {
+  readonly scratch: Int32Array;
+  readonly splitScratch = new SplitScratch();
+  private readonly pool: Float64Array[] = [];
+  private readonly histSize: number;
+
+  constructor(d: BinnedData) {
+    this.scratch = new Int32Array(d.n);
+    this.histSize = histogramSize(d.p);
+  }
+
+  take(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(this.histSize);
+  }
+
+  give(h: Float64Array | null): void {
+    if (h !== null) this.pool.push(h);
+  }
+}
+
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  g: number;
+  h: number;
+  hist: Float64Array | null;
+  split: SplitInfo | null;
+}
+
+/**
+ * Grows one tree leaf-wise (best-first, as LightGBM): the open leaf whose best split has the
+ * largest gain is split next, until maxLeaves leaves or no leaf has a valid split. Rows
+ * rows[0 .. nRows) (partitioned in place, stably) with gradients grad and hessians hess; only the
+ * features feats[0 .. nFeats) are tried. Each split builds the histograms of the smaller child
+ * and takes the larger one's as parent minus smaller; histograms are not built after the last
+ * split. Leaf values are -G / (H + l2) * learningRate; cover is H. Numeric thresholds are bin
+ * upper edges, so `x <= threshold` on the raw training values repeats the binned decision
+ * (Number.MAX_VALUE when all values go left and only missing ones right).
+ */
+export function growTree(
+  d: BinnedData,
+  grad: Float64Array,
+  hess: Float64Array,
+  rows: Int32Array,
+  nRows: number,
+  feats: Int32Array,
+  nFeats: number,
+  gp: GrowParams,
+  work: GrowerWork,
+): GrownTree {
+  const cap = 2 * gp.maxLeaves - 1;
+  const feature = new Int32Array(cap).fill(-1);
+  const threshold = new Float64Array(cap);
+  const left = new Int32Array(cap).fill(-1);
+  const right = new Int32Array(cap).fill(-1);
+  const missingLeft = new Uint8Array(cap);
+  const catStart = new Int32Array(cap);
+  const catLength = new Int32Array(cap);
+  const catBits: number[] = [];
+  const value = new Float64Array(cap);
+  const cover = new Float64Array(cap);
+  const gain = new Float64Array(cap);
+  const l2 = gp.l2;
+  const scale = -gp.learningRate;
+  let nodeCount = 0;
+
+  const canSplit = (c: number, h: number, depth: number): boolean =>
+    depth < gp.maxDepth && c >= 2 * gp.minSamplesLeaf && h >= 2 * gp.minChildWeight;
+  const newLeaf = (start: number, end: number, depth: number, g: number, h: number): Leaf => {
+    const node = nodeCount++;
+    value[node] = (scale * g) / (h + l2);
+    cover[node] = h;
+    return { node, start, end, depth, g, h, hist: null, split: null };
+  };
+  const findSplit = (leaf: Leaf): void => {
+    const s = new SplitInfo();
+    findBestSplit(
+      d,
+      feats,
+      nFeats,
+      leaf.hist!,
+      leaf.g,
+      leaf.h,
+      leaf.end - leaf.start,
+      gp,
+      work.splitScratch,
+      s,
+    );
+    if (s.feature >= 0) leaf.split = s;
+    else {
+      work.give(leaf.hist);
+      leaf.hist = null;
+    }
+  };
+
+  let g0 = 0;
+  let h0 = 0;
+  for (let k = 0; k < nRows; k++) {
+    g0 += grad[rows[k]!]!;
+    h0 += hess[rows[k]!]!;
+  }
+  const open: Leaf[] = [];
+  const root = newLeaf(0, nRows, 0, g0, h0);
+  if (gp.maxLeaves > 1 && canSplit(nRows, h0, 0)) {
+    root.hist = work.take();
+    buildHistogram(d, feats, nFeats, rows, 0, nRows, grad, hess, root.hist);
+    findSplit(root);
+  }
+  open.push(root);
+  let nLeaves = 1;
+  while (nLeaves < gp.maxLeaves) {
+    let bi = -1;
+    for (let i = 0; i < open.length; i++) {
+      const s = open[i]!.split;
+      if (s !== null && (bi < 0 || s.gain > open[bi]!.split!.gain)) bi = i;
+    }
+    if (bi < 0) break;
+    const leaf = open[bi]!;
+    open.splice(bi, 1);
+    const s = leaf.split!;
+    const f = s.feature;
+    const fb = d.features[f]!;
+    const mid = partition(d, rows, leaf.start, leaf.end, s, work.scratch);
+    const node = leaf.node;
+    feature[node] = f;
+    missingLeft[node] = s.missingLeft ? 1 : 0;
+    gain[node] = s.gain;
+    if (fb.categorical) {
+      const words = categoryBitset(fb.codes, s.catLeft, fb.nBins);
+      catStart[node] = catBits.length;
+      catLength[node] = words.length;
+      for (const w of words) catBits.push(w);
+    } else {
+      threshold[node] = s.binThreshold < fb.nBins - 1 ? fb.thresholds[s.binThreshold]! : Number.MAX_VALUE;
+    }
+    const lc = newLeaf(leaf.start, mid, leaf.depth + 1, s.gL, s.hL);
+    const rc = newLeaf(mid, leaf.end, leaf.depth + 1, leaf.g - s.gL, leaf.h - s.hL);
+    left[node] = lc.node;
+    right[node] = rc.node;
+    nLeaves++;
+    const last = nLeaves >= gp.maxLeaves;
+    const lCan = !last && canSplit(mid - leaf.start, lc.h, lc.depth);
+    const rCan = !last && canSplit(leaf.end - mid, rc.h, rc.depth);
+    if (lCan || rCan) {
+      const [small, large] = mid - leaf.start <= leaf.end - mid ? [lc, rc] : [rc, lc];
+      small.hist = work.take();
+      buildHistogram(d, feats, nFeats, rows, small.start, small.end, grad, hess, small.hist);
+      subtractHistogram(d, feats, nFeats, leaf.hist!, small.hist);
+      large.hist = leaf.hist;
+      leaf.hist = null;
+      for (const c of [lc, rc]) {
+        if (c === lc ? lCan : rCan) findSplit(c);
+        else {
+          work.give(c.hist);
+          c.hist = null;
+        }
+      }
+    } else {
+      work.give(leaf.hist);
+      leaf.hist = null;
+    }
+    open.push(lc, rc);
+  }
+  for (const l of open) work.give(l.hist);
+  const nl = open.length;
+  const leafNode = new Int32Array(nl);
+  const leafStart = new Int32Array(nl);
+  const leafEnd = new Int32Array(nl);
+  open.forEach((l, i) => {
+    leafNode[i] = l.node;
+    leafStart[i] = l.start;
+    leafEnd[i] = l.end;
+  });
+  const c = nodeCount;
+  return {
+    tree: {
+      nodeCount: c,
+      feature: feature.slice(0, c),
+      threshold: threshold.slice(0, c),
+      left: left.slice(0, c),
+      right: right.slice(0, c),
+      missingLeft: missingLeft.slice(0, c),
+      catStart: catStart.slice(0, c),
+      catLength: catLength.slice(0, c),
+      catBits: Uint32Array.from(catBits),
+      value: value.slice(0, c),
+      cover: cover.slice(0, c),
+    },
+    gain: gain.slice(0, c),
+    leafNode,
+    leafStart,
+    leafEnd,
+  };
+}
+
+/** Stable partition of rows[start, end) by the split; returns the first right position. */
+function partition(
+  d: BinnedData,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  s: SplitInfo,
+  scratch: Int32Array,
+): number {
+  const fb = d.features[s.feature]!;
+  const f = s.feature;
+  const p = d.p;
+  const bins = d.bins;
+  let w = start;
+  let r = 0;
+  if (fb.categorical) {
+    const goLeft = s.catLeft;
+    for (let k = start; k < end; k++) {
+      const row = rows[k]!;
+      if (goLeft[bins[row * p + f]!] === 1) rows[w++] = row;
+      else scratch[r++] = row;
+    }
+  } else {
+    const thr = s.binThreshold;
+    const missing = fb.nBins;
+    const ml = s.missingLeft;
+    for (let k = start; k < end; k++) {
+      const row = rows[k]!;
+      const b = bins[row * p + f]!;
+      if (b === missing ? ml : b <= thr) rows[w++] = row;
+      else scratch[r++] = row;
+    }
+  }
+  rows.set(scratch.subarray(0, r), w);
+  return w;
+}
+
+/** Bitset words of the category codes whose bins go left (the missing bin excluded); at least one word. */
+function categoryBitset(codes: number[][], catLeft: Uint8Array, nBins: number): number[] {
+  let maxCode = -1;
+  for (let b = 0; b < nBins; b++)
+    if (catLeft[b] === 1) for (const c of codes[b] ?? []) maxCode = Math.max(maxCode, c);
+  const words = new Array<number>(maxCode < 0 ? 1 : (maxCode >>> 5) + 1).fill(0);
+  if (maxCode < 0) return words;
+  for (let b = 0; b < nBins; b++) {
+    if (catLeft[b] !== 1) continue;
+    for (const c of codes[b] ?? []) words[c >>> 5] = (words[c >>> 5]! | (1 << (c & 31))) >>> 0;
+  }
+  return words;
+}
