@@ -41,6 +41,13 @@ export * from './embed/vpTree.ts';
 export * from './errors.ts';
 export { cholesky, invertLowerTriangular } from './linalg/cholesky.ts';
 export * from './linalg/symmetricEigen.ts';
+export type { BinaryTarget, ClassWeight } from './linear/binaryTarget.ts';
+export {
+  type LogisticFitOptions,
+  LogisticRegression,
+  type LogisticRegressionJSON,
+  type LogisticRegressionOptions,
+} from './linear/logisticRegression.ts';
 export * from './matrix.ts';
 export * from './metrics/adjustedRandIndex.ts';
 export * from './metrics/calinskiHarabasz.ts';
@@ -54,6 +61,19 @@ export * from './metrics/ranking.ts';
 export * from './metrics/silhouette.ts';
 export * from './metrics/threshold.ts';
 export * from './metrics/trustworthiness.ts';
+export {
+  type MlpActivation,
+  MlpClassifier,
+  type MlpEpochReport,
+  type MlpFitOptions,
+  type MlpHistory,
+  type MlpJSON,
+  type MlpOptions,
+  type MlpShape,
+  type MlpValidation,
+  mlpObjective,
+  mlpParamCount,
+} from './neural/mlp.ts';
 export * from './preprocess/identityScaler.ts';
 export * from './preprocess/iqrMask.ts';
 export * from './preprocess/makeScaler.ts';
