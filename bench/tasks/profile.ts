@@ -12,7 +12,7 @@ import {
 import {
   ensureDataset,
   sourceStamp,
-  TELCO_SNAPSHOT_SOURCE,
+  TELCO_SNAPSHOT_SOURCES,
   writeCsvHead,
   writeTelcoSnapshot,
 } from '../lib/data.ts';
@@ -63,7 +63,7 @@ async function telcoSnapshot(ctx: RunContext): Promise<Dataset> {
       await writeFile(t!, `${JSON.stringify({ rows: r.rows, duplicates: r.duplicates, seed: 1 })}\n`);
     },
     ctx.log,
-    sourceStamp([TELCO_SNAPSHOT_SOURCE]),
+    sourceStamp(TELCO_SNAPSHOT_SOURCES),
   );
   const planted = JSON.parse(readFileSync(truth!, 'utf8')) as { duplicates: number };
   return {

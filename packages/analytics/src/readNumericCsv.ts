@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import type { Matrix } from '@clientele/ml';
-import type { DuckDBConnection, DuckDBDoubleVector } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDuckDB, quoteIdent, quoteLiteral } from './duckdb.ts';
 import { isNumericType } from './duckdbTypes.ts';
 import { InputError } from './errors.ts';
+import { readMatrixStream } from './readMatrixStream.ts';
 
 /** What to do with a row whose chosen columns hold an empty cell or NaN. */
 export type MissingPolicy = 'drop' | 'error';
@@ -129,66 +130,38 @@ async function readMatrix(
   path: string,
 ): Promise<NumericTable> {
   const select = columns.map((c) => `CAST(${quoteIdent(c)} AS DOUBLE)`).join(', ');
-  const result = await db.stream(`SELECT ${select} FROM ${source}`);
-  const p = columns.length;
-  let data = new Float64Array(1024 * p);
-  let inputRow = new Int32Array(1024);
-  let kept = 0;
-  let seen = 0;
   let nDropped = 0;
   let firstDroppedLine: number | null = null;
-  const row = new Float64Array(p);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const vectors = columns.map((_, j) => chunk.getColumnVector(j) as DuckDBDoubleVector);
-    for (let i = 0; i < chunk.rowCount; i++, seen++) {
-      let bad = -1;
-      for (let j = 0; j < p; j++) {
-        const v = vectors[j]!.getItem(i);
-        if (v === null || Number.isNaN(v)) {
-          bad = j;
-          break;
-        }
-        row[j] = v;
+  const m = await readMatrixStream(db, `SELECT ${select} FROM ${source}`, columns.length, {
+    keep: (row, position) => {
+      let bad = 0;
+      while (bad < row.length && !Number.isNaN(row[bad]!)) bad++;
+      if (bad === row.length) return true;
+      const line = position + 2;
+      if (missing === 'error') {
+        throw new InputError(
+          'MISSING_VALUES',
+          `line ${line} of ${path} has no value in column "${columns[bad]}"; fill it, or drop such rows with --missing drop`,
+          { line, column: columns[bad] },
+        );
       }
-      if (bad >= 0) {
-        const line = seen + 2;
-        if (missing === 'error') {
-          throw new InputError(
-            'MISSING_VALUES',
-            `line ${line} of ${path} has no value in column "${columns[bad]}"; fill it, or drop such rows with --missing drop`,
-            { line, column: columns[bad] },
-          );
-        }
-        nDropped++;
-        firstDroppedLine ??= line;
-        continue;
-      }
-      if (kept === inputRow.length) {
-        const grownData = new Float64Array(data.length * 2);
-        grownData.set(data);
-        data = grownData;
-        const grownRows = new Int32Array(inputRow.length * 2);
-        grownRows.set(inputRow);
-        inputRow = grownRows;
-      }
-      data.set(row, kept * p);
-      inputRow[kept++] = seen;
-    }
-  }
-  if (seen === 0) throw new InputError('NO_DATA_ROWS', `${path} has a header but no data rows`);
-  if (kept === 0) {
+      nDropped++;
+      firstDroppedLine ??= line;
+      return false;
+    },
+  });
+  if (m.seen === 0) throw new InputError('NO_DATA_ROWS', `${path} has a header but no data rows`);
+  if (m.x.rows === 0) {
     throw new InputError(
       'MISSING_VALUES',
       `every row of ${path} misses a value in the chosen columns (first at line ${firstDroppedLine}); choose other columns`,
     );
   }
   return {
-    x: { data: data.slice(0, kept * p), rows: kept, cols: p },
+    x: m.x,
     columns,
-    inputRow: inputRow.slice(0, kept),
-    nInputRows: seen,
+    inputRow: m.position,
+    nInputRows: m.seen,
     nDropped,
     firstDroppedLine,
   };

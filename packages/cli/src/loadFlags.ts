@@ -1,6 +1,7 @@
 import { type BadRowPolicy, FILE_FORMATS, type FileFormat, type LoadOptions } from '@clientele/analytics';
 import type { Command } from 'commander';
 import { UsageError } from './errors.ts';
+import { parsePairs } from './options.ts';
 
 /** The flags every command that reads a customer file shares. */
 export interface LoadFlags {
@@ -56,17 +57,9 @@ function parseBadRows(value: string): BadRowPolicy {
   return value;
 }
 
+/** `code=VARCHAR,amount=DOUBLE`; a column name may hold '='. The last --types given wins. */
 function parseTypes(value: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of value.split(',')) {
-    if (part.trim() === '') continue;
-    const eq = part.lastIndexOf('=');
-    if (eq <= 0 || eq === part.length - 1) {
-      throw new UsageError(`--types takes column=TYPE pairs, e.g. code=VARCHAR; got "${part.trim()}"`);
-    }
-    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return out;
+  return parsePairs('--types', value, { pair: 'column=TYPE', example: 'code=VARCHAR', splitAtLast: true });
 }
 
 /** Keys to snake_case for JSON output (scripts read n_rows, not nRows); data-valued maps are left alone. */

@@ -18,6 +18,38 @@ export function parsePositive(name: string): (value: string) => number {
   };
 }
 
+/** How a flag's key=value pairs are written, for its error message, and where a pair splits. */
+export interface PairsShape {
+  /** A pair in words, e.g. "role=column". */
+  pair: string;
+  /** One real pair, e.g. "customer=CustomerID". */
+  example: string;
+  /** Split at the last '=' (a key may hold one); by default at the first (a value may). */
+  splitAtLast?: boolean;
+}
+
+/**
+ * `a=b,c=d` -> { a: 'b', c: 'd' } (blank parts skipped, names trimmed), added to `previous` so a
+ * repeated flag adds up. A part that is not a pair is a usage error naming the flag and an example.
+ */
+export function parsePairs(
+  flag: string,
+  value: string,
+  shape: PairsShape,
+  previous: Record<string, string> = {},
+): Record<string, string> {
+  const out = { ...previous };
+  for (const part of value.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = shape.splitAtLast ? part.lastIndexOf('=') : part.indexOf('=');
+    if (eq <= 0 || eq === part.length - 1) {
+      throw new UsageError(`${flag} takes ${shape.pair} pairs, e.g. ${shape.example}; got "${part.trim()}"`);
+    }
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
 export function parseList(value: string): string[] {
   return value
     .split(',')

@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Rng } from '@clientele/ml';
 import { describe, expect, it } from 'vitest';
+import { cliRunner, tempDir } from './runCli.ts';
 
-const bin = join(import.meta.dirname, '..', 'bin', 'clientele.js');
-const dir = mkdtempSync(join(tmpdir(), 'clientele-cli-'));
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const dir = tempDir('clientele-cli-');
+const run = cliRunner(dir);
 
 /** Three well-apart 2-D blobs, 40 points each, plus a text column the CLI must leave out. */
 function blobsCsv(name: string, extra = ''): { path: string; truth: number[] } {

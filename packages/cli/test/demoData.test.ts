@@ -1,22 +1,10 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cliRunner, tempDir } from './runCli.ts';
 
-const bin = join(import.meta.dirname, '..', 'bin', 'clientele.js');
-const dir = mkdtempSync(join(tmpdir(), 'clientele-demo-data-cli-'));
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const dir = tempDir('clientele-demo-data-cli-');
+const run = cliRunner(dir);
 
 function lines(path: string): string[] {
   return readFileSync(path, 'utf8').trimEnd().split('\n');

@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { cliRunner, tempDir } from './runCli.ts';
 
-const bin = join(import.meta.dirname, '..', 'bin', 'clientele.js');
-const dir = mkdtempSync(join(tmpdir(), 'clientele-features-cli-'));
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const dir = tempDir('clientele-features-cli-');
+const run = cliRunner(dir);
 
 /**
  * Customer 1: two purchases (Mar 1 and Mar 11) and one item returned (C-invoice). Customer 2: one

@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cliRunner, tempDir } from './runCli.ts';
 
-const bin = join(import.meta.dirname, '..', 'bin', 'clientele.js');
 const fixtures = join(import.meta.dirname, '..', '..', 'analytics', 'test', 'fixtures');
 const ibm = join(fixtures, 'ibm_telco_churn.csv');
-const dir = mkdtempSync(join(tmpdir(), 'clientele-profile-cli-'));
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const dir = tempDir('clientele-profile-cli-');
+const run = cliRunner(dir);
 
 function file(name: string, text: string): string {
   const p = join(dir, name);

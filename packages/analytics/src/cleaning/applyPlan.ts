@@ -1,9 +1,10 @@
 import { IsolationForest } from '@clientele/ml';
-import type { DuckDBConnection, DuckDBDoubleVector } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../duckdb.ts';
+import { isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
 import { countRows, describeTable, type LoadedTable } from '../ingest/loadTable.ts';
-import { isNumericType } from '../profile/columnRole.ts';
+import { readMatrixStream } from '../readMatrixStream.ts';
 import type { CleaningPlan, PlanStep } from './planSchema.ts';
 
 /** What one step did: rows before and after, values it changed, and anything worth saying. */
@@ -326,33 +327,14 @@ async function isolationForest(
   }
   // Rows with a missing value in the chosen columns cannot be scored; they are kept.
   const complete = chosen.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
-  const result = await db.stream(
+  const { x, ids } = await readMatrixStream(
+    db,
     `SELECT ${ORDER}, ${chosen.map((c) => `CAST(${quoteIdent(c)} AS DOUBLE)`).join(', ')} FROM ${table} WHERE ${complete} ORDER BY ${ORDER}`,
+    chosen.length,
+    { idColumn: true },
   );
-  const p = chosen.length;
-  let data = new Float64Array(1024 * p);
-  let ids = new Float64Array(1024);
-  let n = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const order = chunk.getColumnVector(0);
-    const vectors = chosen.map((_, j) => chunk.getColumnVector(j + 1) as DuckDBDoubleVector);
-    for (let i = 0; i < chunk.rowCount; i++, n++) {
-      if (n === ids.length) {
-        const grownIds = new Float64Array(ids.length * 2);
-        grownIds.set(ids);
-        ids = grownIds;
-        const grown = new Float64Array(data.length * 2);
-        grown.set(data);
-        data = grown;
-      }
-      ids[n] = Number(order.getItem(i));
-      for (let j = 0; j < p; j++) data[n * p + j] = vectors[j]!.getItem(i) as number;
-    }
-  }
+  const n = x.rows;
   if (n < 2) fail(ctx, `only ${n} complete rows to score`);
-  const x = { data: data.subarray(0, n * p), rows: n, cols: p };
   const forest = new IsolationForest({
     nEstimators: step.trees,
     contamination: step.contamination,
@@ -360,7 +342,7 @@ async function isolationForest(
   }).fit(x);
   const flags = forest.predict(x);
   const drop: number[] = [];
-  for (let i = 0; i < n; i++) if (flags[i] === -1) drop.push(ids[i]!);
+  for (let i = 0; i < n; i++) if (flags[i] === -1) drop.push(ids![i]!);
   if (drop.length > 0) {
     await db.run('CREATE OR REPLACE TEMP TABLE __drop (r BIGINT)');
     for (let s = 0; s < drop.length; s += 10_000) {

@@ -1,5 +1,7 @@
 import { Rng } from '@clientele/ml';
-import { AtomicCsvFile } from './telcoSnapshot.ts';
+import { NON_PRODUCT_STOCK_CODES } from '../transactionCodes.ts';
+import { AtomicCsvFile } from './atomicCsvFile.ts';
+import { cumulative, pick, poisson } from './randomDraws.ts';
 
 /**
  * An e-commerce transaction log shaped like UCI Online Retail (the seed's "Insiders" data): the
@@ -49,17 +51,7 @@ export const TRANSACTION_LOG_CUSTOMER_TYPES = [
 ] as const;
 
 /** Stock codes that are not products and that the seed project dropped. */
-export const TRANSACTION_LOG_DROPPED_CODES = [
-  'POST',
-  'C2',
-  'BANK CHARGES',
-  'PADS',
-  'DOT',
-  'CRUK',
-  'S',
-  'AMAZONFEE',
-  'B',
-] as const;
+export const TRANSACTION_LOG_DROPPED_CODES: readonly string[] = NON_PRODUCT_STOCK_CODES;
 /** Stock codes that are not products and that the seed project kept. */
 export const TRANSACTION_LOG_KEPT_CODES = ['D', 'M'] as const;
 
@@ -726,34 +718,4 @@ function mix(a: number, b: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-function cumulative(weights: readonly number[]): Float64Array {
-  const out = new Float64Array(weights.length);
-  let acc = 0;
-  for (let i = 0; i < weights.length; i++) {
-    acc += weights[i]!;
-    out[i] = acc;
-  }
-  for (let i = 0; i < out.length; i++) out[i]! /= acc;
-  return out;
-}
-
-function pick(rng: Rng, cum: Float64Array): number {
-  const u = rng.next();
-  let i = 0;
-  while (i < cum.length - 1 && u >= cum[i]!) i++;
-  return i;
-}
-
-function poisson(rng: Rng, mean: number): number {
-  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * rng.normal()));
-  const l = Math.exp(-mean);
-  let k = 0;
-  let p = rng.next();
-  while (p > l) {
-    k++;
-    p *= rng.next();
-  }
-  return k;
 }

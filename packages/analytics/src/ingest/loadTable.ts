@@ -215,18 +215,8 @@ async function loadCsv(
     (msg) => new InputError('BAD_CSV', `${path} could not be read as CSV: ${firstLine(msg)}`, { path }),
   );
   const rejected = await csvRejects(db);
-  if (rejected.total > 0 && policy === 'stop') {
-    throw new InputError(
-      'MALFORMED_ROWS',
-      `${path} has ${rejected.total} malformed row${rejected.total === 1 ? '' : 's'}; ${rejected.rows
-        .slice(0, 3)
-        .map(describeRejected)
-        .join('; ')}. Fix ${rejected.total === 1 ? 'it' : 'them'}, or load with --bad-rows skip to leave ${
-        rejected.total === 1 ? 'it' : 'them'
-      } out (each is then listed)`,
-      { path, rejected: rejected.rows.slice(0, 10) },
-    );
-  }
+  if (rejected.total > 0 && policy === 'stop')
+    throw malformedRows(path, 'row', rejected.total, rejected.rows);
   return {
     delimiter: String(s['Delimiter']),
     quote: s['Quote'] === '(empty)' ? null : String(s['Quote']),
@@ -268,6 +258,18 @@ function explainReject(reason: string): string {
     .replace(/^CAST: /, '')
     .replace(/UNQUOTED VALUE: /, '')
     .replace(/INVALID ENCODING: /, '');
+}
+
+/** The MALFORMED_ROWS error of --bad-rows stop: how many, the first three, and what to do. */
+function malformedRows(path: string, unit: 'row' | 'line', total: number, rows: RejectedRow[]): InputError {
+  const them = total === 1 ? 'it' : 'them';
+  const first = rows.slice(0, 3).map(describeRejected).join('; ');
+  return new InputError(
+    'MALFORMED_ROWS',
+    `${path} has ${total} malformed ${unit}${total === 1 ? '' : 's'}; ${first}. ` +
+      `Fix ${them}, or load with --bad-rows skip to leave ${them} out (each is then listed)`,
+    { path, rejected: rows.slice(0, 10) },
+  );
 }
 
 export function describeRejected(r: RejectedRow): string {
@@ -332,16 +334,7 @@ async function loadJsonLines(
     }
     rejected = bad.rows;
     nRejected = bad.total;
-    if (policy === 'stop') {
-      throw new InputError(
-        'MALFORMED_ROWS',
-        `${path} has ${nRejected} malformed line${nRejected === 1 ? '' : 's'}; ${rejected
-          .slice(0, 3)
-          .map(describeRejected)
-          .join('; ')}. Fix them, or load with --bad-rows skip to leave them out (each is then listed)`,
-        { path, rejected: rejected.slice(0, 10) },
-      );
-    }
+    if (policy === 'stop') throw malformedRows(path, 'line', nRejected, rejected);
     await runOr(
       db,
       read(join(dir, 'valid.jsonl')),

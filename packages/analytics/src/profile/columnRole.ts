@@ -1,7 +1,7 @@
 import { isNumericType, isTemporalType } from '../duckdbTypes.ts';
 import type { ColumnRole } from './profileTypes.ts';
 
-// profileTable.ts and applyPlan.ts import the type predicates from here.
+// profileTable.ts imports the type predicates from here.
 export { isNumericType, isTemporalType };
 
 /** What the role decision looks at: a column's name, type and a few counts. */

@@ -1,6 +1,7 @@
+import { NON_PRODUCT_STOCK_CODES } from '../transactionCodes.ts';
 import { MOJIBAKE_SQL_PATTERN, repairMojibake } from './mojibake.ts';
 import type { ColumnProfile, CorrelationMatrix, ProfileWarning } from './profileTypes.ts';
-import { NON_PRODUCT_STOCK_CODES, type TransactionFindings } from './transactionChecks.ts';
+import type { TransactionFindings } from './transactionChecks.ts';
 
 export interface ColumnContext {
   nRows: number;

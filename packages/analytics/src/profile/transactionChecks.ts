@@ -1,20 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../duckdb.ts';
+import { NON_PRODUCT_STOCK_CODES } from '../transactionCodes.ts';
 import { normaliseName } from './columnRole.ts';
 import { num } from './profileTable.ts';
-
-/** Stock codes the seed found were not products (postage, fees, samples, bad-debt adjustments). */
-export const NON_PRODUCT_STOCK_CODES = [
-  'POST',
-  'C2',
-  'BANK CHARGES',
-  'PADS',
-  'DOT',
-  'CRUK',
-  'S',
-  'AMAZONFEE',
-  'B',
-];
 
 export interface TransactionColumns {
   invoice: string | null;

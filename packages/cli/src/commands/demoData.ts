@@ -24,7 +24,7 @@ export function registerDemoData(program: Command): void {
   const demoData = program
     .command('demo-data')
     .description('write synthetic data whose answers are known: a telco snapshot or a transaction log');
-  demoData
+  const telco = demoData
     .command('telco')
     .description(
       'a prepaid-telco snapshot like the seed project: 42 columns, CHURN label, 4 planted segments, ' +
@@ -35,35 +35,21 @@ export function registerDemoData(program: Command): void {
       'rows to write (the planted duplicate rows included)',
       parseIntOption('rows'),
       20_000,
-    )
-    .option('--seed <s>', 'seed: the same seed writes the same file', parseIntOption('seed', 0), 42)
-    .requiredOption('--out <file>', 'the CSV to write')
-    .option('--truth-out <file>', 'also write each IMEI with its true churn_probability and planted segment')
-    .option('--json', 'print one JSON object on stdout and nothing else')
-    .action(async (flags: TelcoFlags) => {
-      const t0 = performance.now();
-      const r = await writing(flags, () =>
-        writeTelcoSnapshotCsv(flags.out, { rows: flags.rows, seed: flags.seed, truthOut: flags.truthOut }),
-      );
-      const seconds = (performance.now() - t0) / 1000;
-      const written = {
-        dataset: 'telco',
-        path: flags.out,
-        rows: r.rows,
-        columns: r.columns,
-        duplicates: r.duplicates,
-        seed: flags.seed,
-        truth_path: flags.truthOut ?? null,
-        seconds,
-      };
-      report(
+    );
+  addCommonFlags(telco, 'also write each IMEI with its true churn_probability and planted segment').action(
+    async (flags: TelcoFlags) =>
+      writeDataset(
         flags,
-        written,
-        `wrote ${fmt(r.rows)} telco rows x ${r.columns.length} columns (${fmt(r.duplicates)} duplicate rows) ` +
-          `to ${flags.out} in ${seconds.toFixed(2)} s`,
-      );
-    });
-  demoData
+        'telco',
+        () =>
+          writeTelcoSnapshotCsv(flags.out, { rows: flags.rows, seed: flags.seed, truthOut: flags.truthOut }),
+        (r) => ({
+          fields: { rows: r.rows, columns: r.columns, duplicates: r.duplicates },
+          line: `wrote ${fmt(r.rows)} telco rows x ${r.columns.length} columns (${fmt(r.duplicates)} duplicate rows)`,
+        }),
+      ),
+  );
+  const transactions = demoData
     .command('transactions')
     .description(
       'an Online-Retail shaped transaction log: 8 columns, planted customer types, cancellations, ' +
@@ -74,38 +60,62 @@ export function registerDemoData(program: Command): void {
       'customers with an id (about 125 rows each)',
       parseIntOption('customers'),
       4_372,
-    )
+    );
+  addCommonFlags(transactions, 'also write each CustomerID with its planted type (column segment)').action(
+    async (flags: TransactionFlags) =>
+      writeDataset(
+        flags,
+        'transactions',
+        () =>
+          writeTransactionLogCsv(flags.out, {
+            customers: flags.customers,
+            seed: flags.seed,
+            truthOut: flags.truthOut,
+          }),
+        (r) => ({
+          fields: { rows: r.rows, columns: [...TRANSACTION_LOG_COLUMNS], customers: r.customers },
+          line: `wrote ${fmt(r.rows)} transaction rows of ${fmt(r.customers)} customers`,
+        }),
+      ),
+  );
+}
+
+/** The flags both datasets take after their size: --seed, --out, --truth-out and --json. */
+function addCommonFlags(cmd: Command, truthOutHelp: string): Command {
+  return cmd
     .option('--seed <s>', 'seed: the same seed writes the same file', parseIntOption('seed', 0), 42)
     .requiredOption('--out <file>', 'the CSV to write')
-    .option('--truth-out <file>', 'also write each CustomerID with its planted type (column segment)')
-    .option('--json', 'print one JSON object on stdout and nothing else')
-    .action(async (flags: TransactionFlags) => {
-      const t0 = performance.now();
-      const r = await writing(flags, () =>
-        writeTransactionLogCsv(flags.out, {
-          customers: flags.customers,
-          seed: flags.seed,
-          truthOut: flags.truthOut,
-        }),
-      );
-      const seconds = (performance.now() - t0) / 1000;
-      const written = {
-        dataset: 'transactions',
-        path: flags.out,
-        rows: r.rows,
-        columns: [...TRANSACTION_LOG_COLUMNS],
-        customers: r.customers,
-        seed: flags.seed,
-        truth_path: flags.truthOut ?? null,
-        seconds,
-      };
-      report(
-        flags,
-        written,
-        `wrote ${fmt(r.rows)} transaction rows of ${fmt(r.customers)} customers to ${flags.out} ` +
-          `in ${seconds.toFixed(2)} s`,
-      );
-    });
+    .option('--truth-out <file>', truthOutHelp)
+    .option('--json', 'print one JSON object on stdout and nothing else');
+}
+
+/**
+ * Writes a dataset and reports it: one JSON object with --json (the dataset's own fields between
+ * path and seed), else one line for a person that starts with `line`.
+ */
+async function writeDataset<R>(
+  flags: CommonFlags,
+  dataset: string,
+  write: () => Promise<R>,
+  describe: (r: R) => { fields: object; line: string },
+): Promise<void> {
+  const t0 = performance.now();
+  const r = await writing(flags, write);
+  const seconds = (performance.now() - t0) / 1000;
+  const { fields, line } = describe(r);
+  const written = {
+    dataset,
+    path: flags.out,
+    ...fields,
+    seed: flags.seed,
+    truth_path: flags.truthOut ?? null,
+    seconds,
+  };
+  if (flags.json) printJson(written);
+  else {
+    const truth = flags.truthOut ? `; the planted answers in ${flags.truthOut}` : '';
+    process.stdout.write(`${line} to ${flags.out} in ${seconds.toFixed(2)} s${truth}\n`);
+  }
 }
 
 /** Makes the output folders, then writes; a file that cannot be written is a wrong flag (exit 2). */
@@ -123,12 +133,6 @@ async function writing<T>(flags: CommonFlags, write: () => Promise<T>): Promise<
     }
     throw err;
   }
-}
-
-/** One JSON object with --json, else one line for a person. */
-function report(flags: CommonFlags, written: object, line: string): void {
-  if (flags.json) printJson(written);
-  else process.stdout.write(`${line}${flags.truthOut ? `; the planted answers in ${flags.truthOut}` : ''}\n`);
 }
 
 function fmt(n: number): string {

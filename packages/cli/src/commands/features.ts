@@ -10,7 +10,7 @@ import {
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { addLoadFlags, type LoadFlags, loadOptions } from '../loadFlags.ts';
-import { note, printJson } from '../options.ts';
+import { note, parsePairs, printJson } from '../options.ts';
 
 interface FeaturesFlags extends LoadFlags {
   input: string;
@@ -46,18 +46,9 @@ export function registerFeatures(program: Command): void {
   addLoadFlags(cmd).action(async (flags: FeaturesFlags) => runFeatures(flags));
 }
 
-/** `customer=CustomerID,price=Unit Price` -> { customer: 'CustomerID', price: 'Unit Price' }. */
+/** `customer=CustomerID,price=Unit Price` -> { customer: 'CustomerID', price: 'Unit Price' }; repeated --map add up. */
 function parseMap(value: string, previous: Record<string, string>): Record<string, string> {
-  const out = { ...previous };
-  for (const part of value.split(',')) {
-    if (part.trim() === '') continue;
-    const eq = part.indexOf('=');
-    if (eq <= 0 || eq === part.length - 1) {
-      throw new UsageError(`--map takes role=column pairs, e.g. customer=CustomerID; got "${part.trim()}"`);
-    }
-    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return out;
+  return parsePairs('--map', value, { pair: 'role=column', example: 'customer=CustomerID' }, previous);
 }
 
 function parseDate(value: string): string {
