@@ -39,6 +39,7 @@ export * from './embed/tsne.ts';
 export { UMAP, type UmapOptions } from './embed/umap.ts';
 export * from './embed/vpTree.ts';
 export * from './errors.ts';
+export * from './explain/index.ts';
 export { cholesky, invertLowerTriangular } from './linalg/cholesky.ts';
 export * from './linalg/symmetricEigen.ts';
 export type { BinaryTarget, ClassWeight } from './linear/binaryTarget.ts';
