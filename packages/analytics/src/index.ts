@@ -1,5 +1,7 @@
 export * from './churn/churnDataset.ts';
+export * from './churn/churnModel.ts';
 export * from './churn/riskTier.ts';
+export * from './churn/scoreChurn.ts';
 export * from './cleaning/applyPlan.ts';
 export * from './cleaning/planSchema.ts';
 export * from './cleaning/suggestPlan.ts';

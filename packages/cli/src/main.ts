@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerChurn, registerExplain } from './commands/churn.ts';
 import { registerClean } from './commands/clean.ts';
 import { registerCluster } from './commands/cluster.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -8,6 +9,12 @@ import { registerFeatures } from './commands/features.ts';
 import { registerProfile } from './commands/profile.ts';
 import { registerSelect } from './commands/select.ts';
 import { describeError } from './errors.ts';
+
+// A reader that stops early (| head) closes the pipe: that is not an error of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const program = new Command('clientele')
   .description('Clientele: customer segments, churn risk and value from your customer data')
@@ -21,6 +28,8 @@ registerDemoData(program);
 registerFeatures(program);
 registerProfile(program);
 registerClean(program);
+registerChurn(program);
+registerExplain(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { meanAbsShap, rowContributions, toProbabilityScale, topReasons } from '../src/explain/shapSummary.ts';
 import { treeShap } from '../src/explain/treeShap.ts';
 import type { Matrix } from '../src/matrix.ts';
+import { Rng } from '../src/random.ts';
+import { GradientBoosting } from '../src/trees/gbdt/gbdt.ts';
 import { applyLink, type DecisionTree, predictRaw, type TreeEnsemble } from '../src/trees/treeEnsemble.ts';
 import {
   bruteForceShapley,
@@ -311,6 +313,51 @@ describe('meanAbsShap, rowContributions, topReasons', () => {
     expectMlError(() => topReasons(c, names.slice(1), 2), 'SHAPE_MISMATCH');
     expectMlError(() => topReasons(c, names, -1), 'BAD_OPTION');
   });
+});
+
+describe('treeShap on our own GradientBoosting models', () => {
+  // 6 features: 0 categorical (codes 0..7), 1..5 numeric; ~10% missing
+  const rng = new Rng(11);
+  const n = 600;
+  const data = new Float64Array(n * 6);
+  const yBin = new Int32Array(n);
+  const yMulti = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < 6; f++) data[i * 6 + f] = f === 0 ? rng.int(8) : rng.normal();
+    const v = (f: number): number => data[i * 6 + f]!;
+    const z = v(1) - 0.8 * v(2) + (v(0) % 3 === 0 ? 1.2 : -0.4) + 0.5 * v(3) * v(4);
+    yBin[i] = rng.next() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+    yMulti[i] = z > 0.7 ? 2 : z > -0.5 ? 1 : 0;
+    for (let f = 0; f < 6; f++) if (rng.next() < 0.1) data[i * 6 + f] = Number.NaN;
+  }
+  const x: Matrix = { data, rows: n, cols: 6 };
+  const probe: Matrix = { data: data.subarray(0, 40 * 6), rows: 40, cols: 6 };
+  for (const [objective, y] of [
+    ['binary', yBin],
+    ['multiclass', yMulti],
+  ] as const) {
+    it(`${objective}: brute-force Shapley values, and values + expected = the model's raw output`, () => {
+      const model = new GradientBoosting({
+        objective,
+        nEstimators: 8,
+        maxLeaves: 8,
+        minSamplesLeaf: 5,
+        categorical: [0],
+        seed: 3,
+      }).fit(x, y);
+      const ens = model.ensemble!;
+      expect(ens.trees.some((t) => t.catLength.some((c) => c > 0))).toBe(true);
+      const shap = treeShap(ens, probe);
+      expect(maxAbsDiff(shap.values, bruteForceShapley(ens, probe).values)).toBeLessThan(1e-9);
+      const all = treeShap(ens, x);
+      expect(maxAbsDiff(reconstruct(all.values, all.expectedValue, n, 6), model.predictRaw(x))).toBeLessThan(
+        1e-9,
+      );
+      const prob = toProbabilityScale(all.values, all.expectedValue, model.predictRaw(x), ens.link);
+      const p = applyLink(ens.link, model.predictRaw(x), ens.nOutputs);
+      expect(maxAbsDiff(reconstruct(prob.values, prob.expectedValue, n, 6), p)).toBeLessThan(1e-12);
+    });
+  }
 });
 
 // ---- XGBoost 1.7 fixture (gen_xgb_shap.py): its dump converted to our format ----
