@@ -61,27 +61,113 @@ export function binData(x: Matrix, o: BinningOptions): BinnedData {
     n > o.sampleRows
       ? new Rng(o.seed).sample(n, o.sampleRows).sort()
       : Int32Array.from({ length: n }, (_, i) => i);
-  const features: FeatureBins[] = [];
-  const bins = new Uint8Array(n * p);
-  const col = new Float64Array(sample.length);
-  const colBins = new Uint8Array(n);
-  for (let f = 0; f < p; f++) {
-    let fb: FeatureBins;
-    if (o.categorical.has(f)) {
-      fb = categoricalBins(x, f, valueBins);
-    } else {
-      let m = 0;
-      for (let k = 0; k < sample.length; k++) {
-        const v = data[sample[k]! * p + f]!;
-        if (!Number.isNaN(v)) col[m++] = v;
-      }
-      fb = numericBins(col.subarray(0, m).sort(), valueBins);
-    }
-    features.push(fb);
-    mapColumn(x, f, fb, colBins);
-    for (let i = 0; i < n; i++) bins[i * p + f] = colBins[i]!;
+  const m = sample.length;
+  // The sample column-major, read in one pass over its (ascending) rows.
+  const cols = new Float64Array(m * p);
+  for (let k = 0; k < m; k++) {
+    const src = sample[k]! * p;
+    for (let f = 0; f < p; f++) cols[f * m + k] = data[src + f]!;
   }
-  return { n, p, bins, features };
+  const features: FeatureBins[] = [];
+  for (let f = 0; f < p; f++) {
+    if (o.categorical.has(f)) {
+      features.push(categoricalBins(x, f, valueBins));
+      continue;
+    }
+    const col = cols.subarray(f * m, (f + 1) * m);
+    let c = 0;
+    // Distinct values while they are few: a column with at most valueBins of them only needs
+    // those sorted (the edges are their midpoints), not the whole sample.
+    let seen: Set<number> | null = new Set<number>();
+    for (let k = 0; k < m; k++) {
+      const v = col[k]!;
+      if (Number.isNaN(v)) continue;
+      col[c++] = v;
+      if (seen !== null) {
+        seen.add(v);
+        if (seen.size > valueBins) seen = null;
+      }
+    }
+    const sorted = seen !== null ? Float64Array.from(seen).sort() : col.subarray(0, c).sort();
+    features.push(numericBins(sorted, valueBins));
+  }
+  return { n, p, bins: mapToBins(x, features), features };
+}
+
+/** Padded edge tables (255 per feature, +Infinity past the last edge) for the fixed-step search. */
+function edgeTables(features: FeatureBins[]): Float64Array {
+  const t = new Float64Array(features.length * 255).fill(Number.POSITIVE_INFINITY);
+  features.forEach((fb, f) => {
+    if (!fb.categorical) t.set(fb.thresholds, f * 255);
+  });
+  return t;
+}
+
+/**
+ * Bins of every value of x, row-major (training or new data; an unseen category goes to the
+ * missing bin). Numeric: the number of edges below the value, by eight halving steps over the
+ * padded edge table (no data-dependent loop exit).
+ */
+export function mapToBins(x: Matrix, features: FeatureBins[]): Uint8Array {
+  const { rows: n, cols: p, data } = x;
+  const bins = new Uint8Array(n * p);
+  const t = edgeTables(features);
+  const isCat = Uint8Array.from(features, (fb) => (fb.categorical ? 1 : 0));
+  const lookups = features.map((fb) => (fb.categorical ? categoryLookup(fb) : null));
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    for (let f = 0; f < p; f++) {
+      const v = data[o + f]!;
+      if (Number.isNaN(v)) {
+        bins[o + f] = features[f]!.nBins;
+      } else if (isCat[f] === 0) {
+        const base = f * 255;
+        let b = 0;
+        if (t[base + b + 127]! < v) b += 128;
+        if (t[base + b + 63]! < v) b += 64;
+        if (t[base + b + 31]! < v) b += 32;
+        if (t[base + b + 15]! < v) b += 16;
+        if (t[base + b + 7]! < v) b += 8;
+        if (t[base + b + 3]! < v) b += 4;
+        if (t[base + b + 1]! < v) b += 2;
+        if (t[base + b]! < v) b += 1;
+        bins[o + f] = b;
+      } else {
+        const lk = lookups[f]!;
+        bins[o + f] =
+          lk.dense !== null
+            ? v < lk.dense.length
+              ? lk.dense[v]!
+              : lk.missing
+            : (lk.map.get(v) ?? lk.missing);
+      }
+    }
+  }
+  return bins;
+}
+
+interface CategoryLookup {
+  /** code -> bin for codes below 65,536 (missing bin for unseen codes), else null and `map` is used. */
+  dense: Uint8Array | null;
+  map: Map<number, number>;
+  missing: number;
+}
+
+function categoryLookup(fb: FeatureBins): CategoryLookup {
+  const map = new Map<number, number>();
+  let maxCode = -1;
+  fb.codes.forEach((g, b) => {
+    for (const c of g) {
+      map.set(c, b);
+      maxCode = Math.max(maxCode, c);
+    }
+  });
+  let dense: Uint8Array | null = null;
+  if (maxCode < 65536) {
+    dense = new Uint8Array(maxCode + 1).fill(fb.nBins);
+    for (const [c, b] of map) dense[c] = b;
+  }
+  return { dense, map, missing: fb.nBins };
 }
 
 /** Edges from sorted non-missing values (scikit-learn `_find_binning_thresholds`). */
@@ -111,9 +197,14 @@ function clip(v: number): number {
 function categoricalBins(x: Matrix, f: number, valueBins: number): FeatureBins {
   const { rows: n, cols: p, data } = x;
   const counts = new Map<number, number>();
+  const small = new Float64Array(1024); // counts of codes below 1024 (the usual case), without the map
   for (let i = 0; i < n; i++) {
     const v = data[i * p + f]!;
     if (Number.isNaN(v)) continue;
+    if (v >= 0 && v < 1024 && Number.isInteger(v)) {
+      small[v]++;
+      continue;
+    }
     if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
       throw new MlError(
         'BAD_OPTION',
@@ -123,6 +214,7 @@ function categoricalBins(x: Matrix, f: number, valueBins: number): FeatureBins {
     }
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
+  for (let c = 0; c < 1024; c++) if (small[c]! > 0) counts.set(c, small[c]!);
   let codes = [...counts.keys()].sort((a, b) => a - b);
   const groups: number[][] = [];
   if (codes.length > valueBins) {
@@ -141,36 +233,4 @@ function categoricalBins(x: Matrix, f: number, valueBins: number): FeatureBins {
     thresholds: new Float64Array(0),
     codes: groups,
   };
-}
-
-/** Bins of column f of x (training or new data; an unseen category goes to the missing bin). */
-export function mapColumn(x: Matrix, f: number, fb: FeatureBins, out: Uint8Array): void {
-  const { rows: n, cols: p, data } = x;
-  const missing = fb.nBins;
-  if (fb.categorical) {
-    const lookup = new Map<number, number>();
-    fb.codes.forEach((g, b) => {
-      for (const c of g) lookup.set(c, b);
-    });
-    for (let i = 0; i < n; i++) out[i] = lookup.get(data[i * p + f]!) ?? missing;
-    return;
-  }
-  const t = fb.thresholds;
-  const nt = t.length;
-  for (let i = 0; i < n; i++) {
-    const v = data[i * p + f]!;
-    if (Number.isNaN(v)) {
-      out[i] = missing;
-      continue;
-    }
-    // First edge >= v (binary search), i.e. the bin b with t[b - 1] < v <= t[b].
-    let lo = 0;
-    let hi = nt;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (v <= t[mid]!) hi = mid;
-      else lo = mid + 1;
-    }
-    out[i] = lo;
-  }
 }

@@ -24,6 +24,7 @@ export interface GrownTree {
 /** Buffers reused across trees: histogram pool, partition scratch. */
 export class GrowerWork {
   readonly scratch: Int32Array;
+  readonly goLeft = new Uint8Array(256);
   readonly splitScratch = new SplitScratch();
   private readonly pool: Float64Array[] = [];
   private readonly histSize: number;
@@ -146,7 +147,7 @@ export function growTree(
     const s = leaf.split!;
     const f = s.feature;
     const fb = d.features[f]!;
-    const mid = partition(d, rows, leaf.start, leaf.end, s, work.scratch);
+    const mid = partition(d, rows, leaf.start, leaf.end, s, work.scratch, work.goLeft);
     const node = leaf.node;
     feature[node] = f;
     missingLeft[node] = s.missingLeft ? 1 : 0;
@@ -219,7 +220,10 @@ export function growTree(
   };
 }
 
-/** Stable partition of rows[start, end) by the split; returns the first right position. */
+/**
+ * Stable partition of rows[start, end) by the split; returns the first right position.
+ * Branch-free: a 256-entry go-left table by bin, and every row written to both outputs.
+ */
 function partition(
   d: BinnedData,
   rows: Int32Array,
@@ -227,30 +231,28 @@ function partition(
   end: number,
   s: SplitInfo,
   scratch: Int32Array,
+  goLeft: Uint8Array,
 ): number {
   const fb = d.features[s.feature]!;
+  if (fb.categorical) {
+    goLeft.set(s.catLeft);
+  } else {
+    goLeft.fill(0);
+    goLeft.fill(1, 0, s.binThreshold + 1);
+    goLeft[fb.nBins] = s.missingLeft ? 1 : 0;
+  }
   const f = s.feature;
   const p = d.p;
   const bins = d.bins;
   let w = start;
   let r = 0;
-  if (fb.categorical) {
-    const goLeft = s.catLeft;
-    for (let k = start; k < end; k++) {
-      const row = rows[k]!;
-      if (goLeft[bins[row * p + f]!] === 1) rows[w++] = row;
-      else scratch[r++] = row;
-    }
-  } else {
-    const thr = s.binThreshold;
-    const missing = fb.nBins;
-    const ml = s.missingLeft;
-    for (let k = start; k < end; k++) {
-      const row = rows[k]!;
-      const b = bins[row * p + f]!;
-      if (b === missing ? ml : b <= thr) rows[w++] = row;
-      else scratch[r++] = row;
-    }
+  for (let k = start; k < end; k++) {
+    const row = rows[k]!;
+    const gl = goLeft[bins[row * p + f]!]!;
+    rows[w] = row;
+    scratch[r] = row;
+    w += gl;
+    r += gl ^ 1;
   }
   rows.set(scratch.subarray(0, r), w);
   return w;
