@@ -15,6 +15,7 @@ import { machineInfo } from './lib/machine.ts';
 import { ratio, renderTable } from './lib/table.ts';
 import { type SectionResult, TASK_NAMES, type Task, type TaskName, type TaskResult } from './lib/task.ts';
 import { dbscanTask } from './tasks/dbscan.ts';
+import { gbdtTask } from './tasks/gbdt.ts';
 import { kmeansTask } from './tasks/kmeans.ts';
 import { profileTask } from './tasks/profile.ts';
 import { silhouetteTask } from './tasks/silhouette.ts';
@@ -28,6 +29,7 @@ const TASKS: Record<TaskName, Task> = {
   dbscan: dbscanTask,
   umap: umapTask,
   profile: profileTask,
+  gbdt: gbdtTask,
 };
 
 const USAGE = `usage: npm run bench [-- options]

@@ -83,7 +83,7 @@ export function failureReason(run: ChildRun): string {
     .map((l) => l.trim())
     .filter((l) => l !== '');
   const errorLine = lines.find((l) =>
-    /^(\w*Error\b|clientele:|sklearn_peer:|pandas_profile_peer:|npm_peer:|ours_direct:)/.test(l),
+    /^(\w*Error\b|clientele:|sklearn_peer:|gbdt_peer:|pandas_profile_peer:|npm_peer:|ours_direct:)/.test(l),
   );
   const line = errorLine ?? lines.at(-1);
   return line ? line.slice(0, 300) : `exit code ${run.code}`;

@@ -10,6 +10,7 @@ const SKLEARN_PEER = join(BENCH_DIR, 'peers/sklearn_peer.py');
 const NPM_PEER = join(BENCH_DIR, 'peers/npm_peer.ts');
 const OURS_DIRECT = join(BENCH_DIR, 'peers/ours_direct.ts');
 const PANDAS_PROFILE_PEER = join(BENCH_DIR, 'peers/pandas_profile_peer.py');
+const GBDT_PEER = join(BENCH_DIR, 'peers/gbdt_peer.py');
 
 export type Status = 'ok' | 'timeout' | 'not available' | 'skipped' | 'failed';
 
@@ -138,6 +139,31 @@ export async function runPandasProfile(ctx: RunContext, args: string[]): Promise
     return skipped('pandas', `${PYTHON} not found`, ctx.timeoutSeconds);
   }
   return runContestant(ctx, 'pandas', PYTHON, [PANDAS_PROFILE_PEER, ...args]);
+}
+
+/**
+ * scikit-learn or XGBoost through bench/peers/gbdt_peer.py (the `gbdt` task). The peer itself
+ * says "unavailable" when it cannot import its library; skipped when there is no Python.
+ */
+export async function runGbdtPeer(
+  ctx: RunContext,
+  contestant: 'sklearn' | 'xgboost',
+  label: string,
+  args: string[],
+): Promise<Outcome> {
+  if (!existsSync(PYTHON)) {
+    ctx.log(`  ${label}: skipped: ${PYTHON} not found`);
+    return skipped(label, `${PYTHON} not found`, ctx.timeoutSeconds);
+  }
+  return runContestant(ctx, label, PYTHON, [GBDT_PEER, contestant, ...args]);
+}
+
+/** Versions of python, numpy, scikit-learn and xgboost (null when one cannot be imported). */
+export async function probeGbdtPeer(): Promise<Record<string, string | null>> {
+  if (!existsSync(PYTHON)) return {};
+  const run = await runChild(PYTHON, [GBDT_PEER, 'version'], { timeoutSeconds: 120, cwd: REPO_DIR });
+  const json = parseJsonOutput(run.stdout);
+  return json && typeof json['unavailable'] !== 'string' ? (json as Record<string, string | null>) : {};
 }
 
 /** An npm package, called in a child process (bench/peers/npm_peer.ts). */

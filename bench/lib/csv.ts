@@ -11,8 +11,10 @@ export interface NumericCsv {
 /**
  * Reads a CSV of plain numbers with a header (the files the bench writes: no quoting, no
  * missing cells). Kept minimal on purpose: it is not timed and not the product's reader.
+ * `blankAsNaN`: an empty cell is a missing value (NaN) rather than Number('') = 0.
  */
-export function readNumericCsv(path: string): NumericCsv {
+export function readNumericCsv(path: string, opts: { blankAsNaN?: boolean } = {}): NumericCsv {
+  const blank = opts.blankAsNaN ? Number.NaN : 0;
   const lines = readFileSync(path, 'utf8').split('\n');
   const header = lines[0]!.trim().split(',');
   const cols = header.length;
@@ -23,7 +25,7 @@ export function readNumericCsv(path: string): NumericCsv {
     const cells = lines[i + 1]!.split(',');
     if (cells.length !== cols)
       throw new Error(`${path}: line ${i + 2} has ${cells.length} cells, not ${cols}`);
-    for (let j = 0; j < cols; j++) data[i * cols + j] = Number(cells[j]);
+    for (let j = 0; j < cols; j++) data[i * cols + j] = cells[j] === '' ? blank : Number(cells[j]);
   }
   return { header, x: { data, rows, cols } };
 }

@@ -229,3 +229,231 @@ export async function writeCsvHead(source: string, path: string, rows: number): 
   }
   return parts.length - 1;
 }
+
+/**
+ * The telco snapshot of `rows` rows (seed 1) in bench/data/, written on first use and shared by
+ * the tasks that read it (`profile` times reading it; `gbdt` encodes it). Returns the CSV's path
+ * and the number of duplicate rows the generator planted.
+ */
+export async function ensureTelcoSnapshot(
+  rows: number,
+  log: (msg: string) => void,
+): Promise<{ path: string; duplicates: number }> {
+  const cols = 42;
+  const [path, truth] = await ensureDataset(
+    `profile-telco-snapshot-${rows}`,
+    [`telco-snapshot-${rows}x${cols}.csv`, `telco-snapshot-${rows}x${cols}.json`],
+    async ([p, t]) => {
+      const r = await writeTelcoSnapshot(p!, { rows, seed: 1 });
+      await writeFile(t!, `${JSON.stringify({ rows: r.rows, duplicates: r.duplicates, seed: 1 })}\n`);
+    },
+    log,
+    sourceStamp(TELCO_SNAPSHOT_SOURCES),
+  );
+  const planted = JSON.parse(readFileSync(truth!, 'utf8')) as { duplicates: number };
+  return { path: path!, duplicates: planted.duplicates };
+}
+
+/**
+ * The sidecar of an encoded model matrix (`writeEncodedSnapshot`, `writeSplitFixture`): which
+ * columns are features, which of them are categorical codes, the target and the split column.
+ */
+export interface EncodedMeta {
+  source: string;
+  rows: number;
+  features: string[];
+  /** Indices into `features` of the integer-coded categorical columns. */
+  categorical: number[];
+  target: string;
+  /** 1 = test row, 0 = train row: a stratified 80/20 split (`stratifiedSplit(y, 0.2, seed)`). */
+  testColumn: string;
+  splitSeed: number;
+  trainRows: number;
+  testRows: number;
+  /** The levels of each coded text column, in code order (code = position). */
+  levels?: Record<string, string[]>;
+  /** Columns left out, and why. */
+  dropped?: Record<string, string>;
+  /** Date columns written as days since 1970-01-01. */
+  dates?: string[];
+  /** Blank (missing) cells per feature, when any. */
+  blanks?: Record<string, number>;
+}
+
+export const GBDT_TEST_COLUMN = '__test';
+
+/** The 0/1 test-row flag of a stratified split of y (ours, seeded: the same rows for everybody). */
+async function testFlags(y: ArrayLike<number>, seed: number): Promise<Uint8Array> {
+  const { stratifiedSplit } = await import('@clientele/ml');
+  const { test } = stratifiedSplit(y, 0.2, seed);
+  const flags = new Uint8Array(y.length);
+  for (const i of test) flags[i] = 1;
+  return flags;
+}
+
+async function writeText(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * An already encoded fixture (numbers, blanks = missing, target last; the IBM Telco matrix of
+ * packages/ml/test/fixtures) copied with a `__test` column appended, and its sidecar.
+ */
+export async function writeSplitFixture(
+  source: string,
+  opts: { target: string; categorical: number[]; seed: number },
+  csvPath: string,
+  metaPath: string,
+): Promise<EncodedMeta> {
+  const lines = readFileSync(source, 'utf8').split('\n');
+  while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
+  const header = lines[0]!.trim().split(',');
+  const t = header.indexOf(opts.target);
+  if (t < 0) throw new Error(`${source}: no column ${opts.target}`);
+  const rows = lines.length - 1;
+  const y = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) y[i] = Number(lines[i + 1]!.trim().split(',')[t]);
+  const flags = await testFlags(y, opts.seed);
+  const out: string[] = [`${[...header, GBDT_TEST_COLUMN].join(',')}\n`];
+  for (let i = 0; i < rows; i++) out.push(`${lines[i + 1]!.trim()},${flags[i]}\n`);
+  await writeText(csvPath, out.join(''));
+  const nTest = flags.reduce((s, v) => s + v, 0);
+  const meta: EncodedMeta = {
+    source,
+    rows,
+    features: header.filter((_, j) => j !== t),
+    categorical: opts.categorical,
+    target: opts.target,
+    testColumn: GBDT_TEST_COLUMN,
+    splitSeed: opts.seed,
+    trainRows: rows - nTest,
+    testRows: nTest,
+  };
+  await writeText(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
+  return meta;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The telco snapshot as a model matrix every contestant reads the same way: target CHURN (0/1,
+ * last but one), IMEI dropped (an identifier), FECHA_ACTIVACION (and any column of ISO dates) as
+ * days since 1970-01-01, every other text column as integer codes in order of first appearance
+ * (categorical, listed in the sidecar), numbers as written, blank cells left blank (= missing),
+ * then `__test` (stratified 80/20 split, seeded). The snapshot has no quoted cells: the lines are
+ * split on commas (checked).
+ */
+export async function writeEncodedSnapshot(
+  source: string,
+  opts: { seed: number },
+  csvPath: string,
+  metaPath: string,
+): Promise<EncodedMeta> {
+  const target = 'CHURN';
+  const dropped: Record<string, string> = { IMEI: 'identifier' };
+  const lines = readFileSync(source, 'utf8').split('\n');
+  while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
+  const header = lines[0]!.trim().split(',');
+  const rows = lines.length - 1;
+  const cells: string[][] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const line = lines[i + 1]!.replace(/\r$/, '');
+    if (line.includes('"'))
+      throw new Error(`${source}: line ${i + 2} has a quoted cell; the encoder splits on commas`);
+    const c = line.split(',');
+    if (c.length !== header.length)
+      throw new Error(`${source}: line ${i + 2} has ${c.length} cells, not ${header.length}`);
+    cells[i] = c;
+  }
+  const t = header.indexOf(target);
+  if (t < 0) throw new Error(`${source}: no column ${target}`);
+  const keep = header.map((_, j) => j).filter((j) => j !== t && !(header[j]! in dropped));
+  type Kind = 'number' | 'date' | 'text';
+  const kinds: Kind[] = keep.map((j) => {
+    let kind: Kind = 'number';
+    let seen = false;
+    for (let i = 0; i < rows; i++) {
+      const v = cells[i]![j]!;
+      if (v === '') continue;
+      const isNum = Number.isFinite(Number(v));
+      const isDate = ISO_DATE.test(v);
+      if (!seen) kind = isNum ? 'number' : isDate ? 'date' : 'text';
+      else if ((kind === 'number' && !isNum) || (kind === 'date' && !isDate)) kind = 'text';
+      seen = true;
+      if (kind === 'text') break;
+    }
+    return kind;
+  });
+  const levels: Record<string, string[]> = {};
+  const codeMaps = kinds.map((k) => (k === 'text' ? new Map<string, number>() : null));
+  const blanks: Record<string, number> = {};
+  const y = new Int32Array(rows);
+  const out: string[][] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const row = cells[i]!;
+    const yv = Number(row[t]);
+    if (yv !== 0 && yv !== 1)
+      throw new Error(`${source}: line ${i + 2}: ${target} is "${row[t]}", not 0 or 1`);
+    y[i] = yv;
+    const o: string[] = new Array(keep.length + 1);
+    for (let f = 0; f < keep.length; f++) {
+      const v = row[keep[f]!]!;
+      if (v === '') {
+        o[f] = '';
+        const name = header[keep[f]!]!;
+        blanks[name] = (blanks[name] ?? 0) + 1;
+      } else if (kinds[f] === 'date') {
+        o[f] = String(Math.round(Date.parse(`${v}T00:00:00Z`) / 86_400_000));
+      } else if (kinds[f] === 'text') {
+        const m = codeMaps[f]!;
+        let code = m.get(v);
+        if (code === undefined) {
+          code = m.size;
+          m.set(v, code);
+        }
+        o[f] = String(code);
+      } else o[f] = v;
+    }
+    o[keep.length] = String(yv);
+    out[i] = o;
+  }
+  const flags = await testFlags(y, opts.seed);
+  const features = keep.map((j) => header[j]!);
+  const parts: string[] = [`${[...features, target, GBDT_TEST_COLUMN].join(',')}\n`];
+  for (let i = 0; i < rows; i++) parts.push(`${out[i]!.join(',')},${flags[i]}\n`);
+  await writeText(csvPath, parts.join(''));
+  const categorical: number[] = [];
+  kinds.forEach((k, f) => {
+    if (k !== 'text') return;
+    const m = codeMaps[f]!;
+    levels[features[f]!] = [...m.keys()];
+    // 254 codes at most: scikit-learn (max_bins 255) refuses more, ours bins one code per bin.
+    if (m.size <= 254) categorical.push(f);
+    else dropped[`${features[f]!} (as categorical)`] = `${m.size} levels: kept as plain codes`;
+  });
+  const nTest = flags.reduce((s, v) => s + v, 0);
+  const meta: EncodedMeta = {
+    source,
+    rows,
+    features,
+    categorical,
+    target,
+    testColumn: GBDT_TEST_COLUMN,
+    splitSeed: opts.seed,
+    trainRows: rows - nTest,
+    testRows: nTest,
+    levels,
+    dropped,
+    dates: features.filter((_, f) => kinds[f] === 'date'),
+    blanks,
+  };
+  await writeText(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
+  return meta;
+}

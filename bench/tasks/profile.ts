@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   figure,
@@ -9,13 +7,7 @@ import {
   runOursDirect,
   runPandasProfile,
 } from '../lib/contestants.ts';
-import {
-  ensureDataset,
-  sourceStamp,
-  TELCO_SNAPSHOT_SOURCES,
-  writeCsvHead,
-  writeTelcoSnapshot,
-} from '../lib/data.ts';
+import { ensureDataset, ensureTelcoSnapshot, sourceStamp, writeCsvHead } from '../lib/data.ts';
 import { ratio, ratioCell, seconds, timeCell } from '../lib/table.ts';
 import type { SectionResult, Task } from '../lib/task.ts';
 
@@ -55,24 +47,8 @@ async function onlineRetail(ctx: RunContext): Promise<Dataset> {
 /** The product's 42-column telco snapshot, seed 1, with the generator's count of planted duplicates. */
 async function telcoSnapshot(ctx: RunContext): Promise<Dataset> {
   const rows = ctx.quick ? Math.round(SNAPSHOT_ROWS / 10) : SNAPSHOT_ROWS;
-  const [path, truth] = await ensureDataset(
-    `profile-telco-snapshot-${rows}`,
-    [`telco-snapshot-${rows}x${SNAPSHOT_COLS}.csv`, `telco-snapshot-${rows}x${SNAPSHOT_COLS}.json`],
-    async ([p, t]) => {
-      const r = await writeTelcoSnapshot(p!, { rows, seed: 1 });
-      await writeFile(t!, `${JSON.stringify({ rows: r.rows, duplicates: r.duplicates, seed: 1 })}\n`);
-    },
-    ctx.log,
-    sourceStamp(TELCO_SNAPSHOT_SOURCES),
-  );
-  const planted = JSON.parse(readFileSync(truth!, 'utf8')) as { duplicates: number };
-  return {
-    name: 'telco snapshot',
-    path: path!,
-    rows,
-    cols: SNAPSHOT_COLS,
-    plantedDuplicates: planted.duplicates,
-  };
+  const { path, duplicates } = await ensureTelcoSnapshot(rows, ctx.log);
+  return { name: 'telco snapshot', path, rows, cols: SNAPSHOT_COLS, plantedDuplicates: duplicates };
 }
 
 interface Measured {
