@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromRows, type Matrix, matrix } from '../src/matrix.ts';
 import { Rng } from '../src/random.ts';
+import { binData } from '../src/trees/gbdt/binning.ts';
 import { type GbdtOptions, GradientBoosting } from '../src/trees/gbdt/gbdt.ts';
-import { predictRaw } from '../src/trees/treeEnsemble.ts';
+import { GrowerWork, growTree } from '../src/trees/gbdt/grower.ts';
+import { leafOf, predictRaw } from '../src/trees/treeEnsemble.ts';
 import { expectMlError } from './helpers.ts';
 
 interface DataSet {
@@ -166,6 +168,64 @@ describe('GradientBoosting by hand', () => {
       big.y,
     );
     for (const t of leaves.ensemble!.trees) expect(t.feature.filter((f) => f < 0).length).toBe(5);
+  });
+});
+
+describe('grower', () => {
+  it('raw-value thresholds and bitsets repeat the binned decisions for every training row', () => {
+    const d = fixture.binary;
+    const { xtr } = split(d);
+    const binned = binData(xtr, {
+      maxBins: 255,
+      categorical: new Set(d.categorical),
+      sampleRows: 200_000,
+      seed: 0,
+    });
+    const rng = new Rng(3);
+    const n = xtr.rows;
+    const grad = Float64Array.from({ length: n }, () => rng.normal());
+    const hess = Float64Array.from({ length: n }, () => rng.uniform(0.1, 1));
+    // Half the rows grow the tree (as with subsample); all rows are checked.
+    const rows = rng.sample(n, n >> 1).sort();
+    const feats = Int32Array.from({ length: xtr.cols }, (_, i) => i);
+    const g = growTree(
+      binned,
+      grad,
+      hess,
+      rows,
+      rows.length,
+      feats,
+      feats.length,
+      {
+        maxLeaves: 31,
+        maxDepth: Number.POSITIVE_INFINITY,
+        learningRate: 0.1,
+        minSamplesLeaf: 5,
+        minChildWeight: 1e-3,
+        minSplitGain: 0,
+        l2: 0,
+        catSmooth: 10,
+        maxCatThreshold: 32,
+        categoricalSplit: 'sorted',
+      },
+      new GrowerWork(binned),
+    );
+    const t = g.tree;
+    expect(t.nodeCount).toBe(61);
+    expect(t.catLength.some((c) => c > 0)).toBe(true);
+    for (let i = 0; i < n; i++) {
+      let node = 0;
+      while (t.feature[node]! >= 0) {
+        const b = binned.bins[i * xtr.cols + t.feature[node]!]!;
+        node = g.binGoLeft[node * 256 + b] === 1 ? t.left[node]! : t.right[node]!;
+      }
+      expect(node).toBe(leafOf(t, xtr.data, i * xtr.cols));
+    }
+    // The in-bag rows sit in their leaves' ranges.
+    for (let l = 0; l < g.leafNode.length; l++) {
+      for (let q = g.leafStart[l]!; q < g.leafEnd[l]!; q++)
+        expect(leafOf(t, xtr.data, rows[q]! * xtr.cols)).toBe(g.leafNode[l]);
+    }
   });
 });
 

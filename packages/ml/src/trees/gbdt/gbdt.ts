@@ -12,7 +12,7 @@ import {
   treeToJSON,
 } from '../treeEnsemble.ts';
 import { binData } from './binning.ts';
-import { GrowerWork, type GrowParams, growTree } from './grower.ts';
+import { GrowerWork, type GrownTree, type GrowParams, growTree } from './grower.ts';
 import { type GbdtObjective, OBJECTIVES } from './objectives.ts';
 import { FlatEnsemble } from './predict.ts';
 
@@ -225,25 +225,15 @@ export class GradientBoosting {
     let bestRound = 0;
     for (let round = 0; round < o.nEstimators; round++) {
       objective.gradients(raw, yy, w, grad, hess);
-      let sample: Int32Array = sampleRows;
-      if (nSample < n) {
-        sample = rng.sample(n, nSample).sort();
-        inBag.fill(0);
-        for (const r of sample) inBag[r] = 1;
-      }
+      if (nSample < n) drawRows(rng, nSample, inBag, sampleRows);
+      const sample = sampleRows.subarray(0, nSample);
       for (let c = 0; c < nOut; c++) {
         const feats = nFeat < p ? rng.sample(p, nFeat).sort() : allFeats;
         rows.set(sample);
         const g = growTree(binned, grad[c]!, hess[c]!, rows, nSample, feats, feats.length, gp, work);
         const t = g.tree;
-        for (let l = 0; l < g.leafNode.length; l++) {
-          const v = t.value[g.leafNode[l]!]!;
-          for (let q = g.leafStart[l]!; q < g.leafEnd[l]!; q++) raw[rows[q]! * nOut + c] += v;
-        }
-        if (nSample < n) {
-          for (let i = 0; i < n; i++)
-            if (inBag[i] === 0) raw[i * nOut + c] += t.value[leafOf(t, x.data, i * p)]!;
-        }
+        addInBag(g, rows, raw, nOut, c);
+        if (nSample < n) addOutOfBag(g, binned.bins, p, inBag, raw, nOut, c);
         if (valRaw) {
           const vx = val!.x;
           for (let i = 0; i < vx.rows; i++) valRaw[i * nOut + c] += t.value[leafOf(t, vx.data, i * p)]!;
@@ -388,6 +378,50 @@ export class GradientBoosting {
 /** `new GradientBoosting(options).fit(x, y)`. */
 export function fitGbdt(x: Matrix, y: ArrayLike<number>, options: GbdtOptions): GradientBoosting {
   return new GradientBoosting(options).fit(x, y);
+}
+
+/** Draws k of the n rows (seeded, without replacement): inBag flags and the rows in ascending order. */
+function drawRows(rng: Rng, k: number, inBag: Uint8Array, sorted: Int32Array): void {
+  const drawn = rng.sample(inBag.length, k);
+  inBag.fill(0);
+  for (let q = 0; q < k; q++) inBag[drawn[q]!] = 1;
+  let w = 0;
+  for (let i = 0; i < inBag.length; i++) if (inBag[i] === 1) sorted[w++] = i;
+}
+
+/** Adds each leaf's value to the raw scores of the in-bag rows the grower left in it. */
+function addInBag(g: GrownTree, rows: Int32Array, raw: Float64Array, k: number, c: number): void {
+  const value = g.tree.value;
+  for (let l = 0; l < g.leafNode.length; l++) {
+    const v = value[g.leafNode[l]!]!;
+    const end = g.leafEnd[l]!;
+    for (let q = g.leafStart[l]!; q < end; q++) raw[rows[q]! * k + c] += v;
+  }
+}
+
+/** Out-of-bag rows walk the tree on their bins (the same decisions as on their raw values). */
+function addOutOfBag(
+  g: GrownTree,
+  bins: Uint8Array,
+  p: number,
+  inBag: Uint8Array,
+  raw: Float64Array,
+  k: number,
+  c: number,
+): void {
+  const { feature, left, right, value } = g.tree;
+  const go = g.binGoLeft;
+  const n = inBag.length;
+  for (let i = 0; i < n; i++) {
+    if (inBag[i] === 1) continue;
+    let node = 0;
+    let f = feature[0]!;
+    while (f >= 0) {
+      node = go[(node << 8) + bins[i * p + f]!] === 1 ? left[node]! : right[node]!;
+      f = feature[node]!;
+    }
+    raw[i * k + c] += value[node]!;
+  }
 }
 
 function checkTarget(objective: GbdtObjective, y: ArrayLike<number>, n: number, name: string): Float64Array {

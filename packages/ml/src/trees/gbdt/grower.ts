@@ -19,6 +19,8 @@ export interface GrownTree {
   leafNode: Int32Array;
   leafStart: Int32Array;
   leafEnd: Int32Array;
+  /** binGoLeft[node * 256 + bin] = 1 when a training row in that bin of the node's feature goes left. */
+  binGoLeft: Uint8Array;
 }
 
 /** Buffers reused across trees: histogram pool, partition scratch. */
@@ -87,6 +89,7 @@ export function growTree(
   const value = new Float64Array(cap);
   const cover = new Float64Array(cap);
   const gain = new Float64Array(cap);
+  const binGoLeft = new Uint8Array(cap * 256);
   const l2 = gp.l2;
   const scale = -gp.learningRate;
   let nodeCount = 0;
@@ -149,6 +152,7 @@ export function growTree(
     const fb = d.features[f]!;
     const mid = partition(d, rows, leaf.start, leaf.end, s, work.scratch, work.goLeft);
     const node = leaf.node;
+    binGoLeft.set(work.goLeft, node * 256);
     feature[node] = f;
     missingLeft[node] = s.missingLeft ? 1 : 0;
     gain[node] = s.gain;
@@ -217,6 +221,7 @@ export function growTree(
     leafNode,
     leafStart,
     leafEnd,
+    binGoLeft,
   };
 }
 
