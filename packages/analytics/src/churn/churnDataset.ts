@@ -4,6 +4,7 @@ import { quoteIdent, quoteLiteral } from '../duckdb.ts';
 import { isNumericType, isTemporalType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
 import type { LoadedTable } from '../ingest/loadTable.ts';
+import { readMatrixStream } from '../readMatrixStream.ts';
 
 /** How one model input is read from a file: a number, or a category turned into a code. */
 export interface FeatureSpec {
@@ -227,33 +228,32 @@ async function readRows(
 ): Promise<{ x: Matrix; y: Float64Array | null; ids: string[] }> {
   const types = new Map(columns.map((c) => [c.name, c.type]));
   const p = schema.features.length;
-  const select = [
-    schema.id ? `CAST(${quoteIdent(schema.id)} AS VARCHAR)` : 'CAST(row_number() OVER () AS VARCHAR)',
-    withTarget
-      ? `CASE WHEN CAST(${quoteIdent(schema.target)} AS VARCHAR) = ${quoteLiteral(schema.positive)} THEN 1.0 ELSE 0.0 END`
-      : '0.0',
-    ...schema.features.map((f) => featureSql(f, types.get(f.name)!)),
-  ];
-  const n = await scalarNumber(db, `SELECT count(*) FROM ${table} WHERE ${where}`);
-  const data = new Float64Array(n * p);
+  // Row order is the table's (rowid) in both queries, so ids line up with the matrix rows.
+  const target = withTarget
+    ? `CASE WHEN CAST(${quoteIdent(schema.target)} AS VARCHAR) = ${quoteLiteral(schema.positive)} THEN 1.0 ELSE 0.0 END`
+    : '0.0';
+  const features = schema.features.map((f) => featureSql(f, types.get(f.name)!));
+  const read = await readMatrixStream(
+    db,
+    `SELECT rowid + 1, ${target}, ${features.join(', ')} FROM ${table} WHERE ${where} ORDER BY rowid`,
+    p + 1,
+    { idColumn: true },
+  );
+  const n = read.x.rows;
   const y = withTarget ? new Float64Array(n) : null;
-  const ids: string[] = new Array(n);
-  const result = await db.stream(`SELECT ${select.join(', ')} FROM ${table} WHERE ${where}`);
-  let i = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const idVec = chunk.getColumnVector(0);
-    const yVec = chunk.getColumnVector(1);
-    const vecs = schema.features.map((_, j) => chunk.getColumnVector(j + 2));
-    for (let r = 0; r < chunk.rowCount; r++, i++) {
-      ids[i] = String(idVec.getItem(r));
-      if (y) y[i] = Number(yVec.getItem(r));
-      for (let j = 0; j < p; j++) {
-        const v = vecs[j]!.getItem(r) as number | null;
-        data[i * p + j] = v === null ? Number.NaN : v;
-      }
-    }
+  const data = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    if (y) y[i] = read.x.data[i * (p + 1)]!;
+    data.set(read.x.data.subarray(i * (p + 1) + 1, (i + 1) * (p + 1)), i * p);
+  }
+  let ids: string[];
+  if (schema.id) {
+    const r = await db.runAndReadAll(
+      `SELECT CAST(${quoteIdent(schema.id)} AS VARCHAR) FROM ${table} WHERE ${where} ORDER BY rowid`,
+    );
+    ids = r.getColumnsJS()[0]!.map(String);
+  } else {
+    ids = Array.from(read.ids!, (v) => String(v));
   }
   return { x: { data, rows: n, cols: p }, y, ids };
 }

@@ -16,6 +16,7 @@ import {
   scalerFromJSON,
   stratifiedKFold,
   stratifiedSplit,
+  takeRows,
   toProbabilityScale,
   treeShap,
 } from '@clientele/ml';
@@ -352,13 +353,6 @@ export class ChurnModel {
       expectedProbability: prob.expectedValue[0]!,
     };
   }
-}
-
-function takeRows(x: Matrix, rows: Int32Array): Matrix {
-  const out = new Float64Array(rows.length * x.cols);
-  for (let i = 0; i < rows.length; i++)
-    out.set(x.data.subarray(rows[i]! * x.cols, (rows[i]! + 1) * x.cols), i * x.cols);
-  return { data: out, rows: rows.length, cols: x.cols };
 }
 
 function takeValues(y: Float64Array, rows: Int32Array): Float64Array {
