@@ -389,6 +389,13 @@ describe('GradientBoosting behaviour', () => {
     expect(multiBack.predictProba(mc.xte)).toEqual(multi.predictProba(mc.xte));
     expect(multi.predictRaw(mc.xte)).toEqual(predictRaw(multi.ensemble!, mc.xte));
     expectMlError(() => GradientBoosting.fromJSON({ ...json, version: 2 }), 'BAD_OPTION');
+    // A damaged file: a child pointing back at its parent (a cycle), or a tree gone missing.
+    const cyclic = JSON.parse(JSON.stringify(json));
+    cyclic.ensemble.trees[0].left[0] = 0;
+    expectMlError(() => GradientBoosting.fromJSON(cyclic), 'BAD_OPTION');
+    const short = JSON.parse(JSON.stringify(json));
+    short.ensemble.trees.pop();
+    expectMlError(() => GradientBoosting.fromJSON(short), 'BAD_OPTION');
   });
 
   it('is deterministic for a seed with row and feature subsampling, and changes with the seed', () => {
@@ -444,6 +451,14 @@ describe('GradientBoosting behaviour', () => {
     );
     expectMlError(
       () => new GradientBoosting({ objective: 'binary', categorical: [3] }).fit(x, [0, 1, 0, 1]),
+      'BAD_OPTION',
+    );
+    expectMlError(
+      () =>
+        new GradientBoosting({ objective: 'binary', categorical: [0] }).fit(
+          fromRows([[0], [1], [2], [2 ** 20]]),
+          [0, 1, 0, 1],
+        ),
       'BAD_OPTION',
     );
     expectMlError(

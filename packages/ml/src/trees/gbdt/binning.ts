@@ -31,6 +31,9 @@ export interface BinnedData {
   features: FeatureBins[];
 }
 
+/** Category codes must be below this (a split's bitset has a bit per code up to the largest). */
+export const MAX_CATEGORY_CODE = 1 << 20;
+
 /** Histogram slots per feature. */
 export const STRIDE = 256;
 
@@ -205,10 +208,10 @@ function categoricalBins(x: Matrix, f: number, valueBins: number): FeatureBins {
       small[v]++;
       continue;
     }
-    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
+    if (!Number.isInteger(v) || v < 0 || v >= MAX_CATEGORY_CODE) {
       throw new MlError(
         'BAD_OPTION',
-        `gbdt: categorical feature ${f} holds ${v} at row ${i}; categorical features hold whole-number codes >= 0 (NaN for missing)`,
+        `gbdt: categorical feature ${f} holds ${v} at row ${i}; categorical features hold whole-number codes 0 .. ${MAX_CATEGORY_CODE - 1} (NaN for missing): re-code the categories as 0, 1, 2, ...`,
         { row: i, column: f },
       );
     }

@@ -353,8 +353,32 @@ export class GradientBoosting {
         'gbdt: not a version-1 gbdt model (expected { version: 1, kind: "gbdt", ... })',
       );
     }
-    const m = new GradientBoosting({ ...json.options, maxDepth: json.options.maxDepth ?? undefined });
     const e = json.ensemble;
+    const nOut = json.objective === 'multiclass' ? json.nClasses : 1;
+    const ok =
+      json.options?.objective === json.objective &&
+      e.nOutputs === nOut &&
+      e.baseScore?.length === nOut &&
+      e.treeOutput?.length === e.trees.length &&
+      json.nodeGain?.length === e.trees.length &&
+      e.treeOutput.every((o) => Number.isInteger(o) && o >= 0 && o < nOut) &&
+      e.trees.every(
+        (t, i) =>
+          t.nodeCount >= 1 &&
+          t.feature?.length === t.nodeCount &&
+          json.nodeGain[i]!.length === t.nodeCount &&
+          t.feature.every((f, j) => {
+            if (f < 0) return t.left[j] === -1 && t.right[j] === -1;
+            const inTree = (c: number | undefined): boolean => c !== undefined && c > j && c < t.nodeCount;
+            return f < e.nFeatures && inTree(t.left[j]) && inTree(t.right[j]);
+          }),
+      );
+    if (!ok)
+      throw new MlError(
+        'BAD_OPTION',
+        'gbdt: the model JSON is inconsistent (damaged or edited); fit and save it again',
+      );
+    const m = new GradientBoosting({ ...json.options, maxDepth: json.options.maxDepth ?? undefined });
     m.ensemble = {
       nFeatures: e.nFeatures,
       nOutputs: e.nOutputs,
