@@ -83,6 +83,25 @@ describe('churn models on IBM Telco', () => {
     }
   }, 60_000);
 
+  it('--calibrate: isotonic and Platt on held-out training rows lower the test ECE; reasons add up to the calibrated probability', async () => {
+    const ds = await ibmDataset();
+    for (const calibrate of ['isotonic', 'platt'] as const) {
+      const { file, report } = trainChurnModel(ds, { ...DEFAULT_TRAIN_OPTIONS, calibrate });
+      const c = report.calibration!;
+      expect(c.method).toBe(calibrate);
+      expect(c.test_ece_after, calibrate).toBeLessThan(c.test_ece_before);
+      const m = new ChurnModel(JSON.parse(JSON.stringify(file)));
+      const rows = { data: ds.x.data.subarray(0, 100 * ds.x.cols), rows: 100, cols: ds.x.cols };
+      const p = m.predict(rows);
+      const e = m.explain(rows);
+      for (let i = 0; i < rows.rows; i++) {
+        let prob = e.expectedProbability;
+        for (let j = 0; j < rows.cols; j++) prob += e.probability[i * rows.cols + j]!;
+        expect(prob, calibrate).toBeCloseTo(p[i]!, 9);
+      }
+    }
+  }, 60_000);
+
   it('cross-validation reports the mean and spread of the fold AUCs', async () => {
     const ds = await ibmDataset();
     const { report } = trainChurnModel(ds, { ...DEFAULT_TRAIN_OPTIONS, cv: 3 });

@@ -1,8 +1,11 @@
 import {
   accuracy,
   brierScore,
+  expectedCalibrationError,
   type GbdtJSON,
   GradientBoosting,
+  IsotonicRegression,
+  type IsotonicRegressionJSON,
   LogisticRegression,
   type LogisticRegressionJSON,
   logLoss,
@@ -10,6 +13,8 @@ import {
   MlpClassifier,
   type MlpJSON,
   makeScaler,
+  PlattScaling,
+  type PlattScalingJSON,
   precisionRecallF1,
   rocAuc,
   type ScalerJSON,
@@ -24,6 +29,8 @@ import { InputError } from '../errors.ts';
 import type { ChurnDataset, ChurnSchema } from './churnDataset.ts';
 
 export const CHURN_MODELS = ['gbdt', 'mlp', 'logistic'] as const;
+export const CALIBRATION_METHODS = ['none', 'isotonic', 'platt'] as const;
+export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
 export type ChurnModelKind = (typeof CHURN_MODELS)[number];
 
 export interface ChurnTrainOptions {
@@ -37,6 +44,11 @@ export interface ChurnTrainOptions {
   testSize: number;
   /** Stratified k-fold cross-validation of the same settings on all rows (0 = none). */
   cv: number;
+  /**
+   * Calibrate the probabilities on a held-out slice (a fifth) of the training rows: isotonic
+   * regression, or Platt scaling of the log-odds. The model is then fitted on the other rows.
+   */
+  calibrate: CalibrationMethod;
   seed: number;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -49,6 +61,7 @@ export const DEFAULT_TRAIN_OPTIONS: ChurnTrainOptions = {
   minSamplesLeaf: 20,
   testSize: 0.2,
   cv: 0,
+  calibrate: 'none',
   seed: 0,
 };
 
@@ -64,6 +77,8 @@ interface Design {
 
 export interface TestMetrics {
   auc: number;
+  /** Expected calibration error, 10 equal-width bins. */
+  ece: number;
   accuracy: number;
   logloss: number;
   brier: number;
@@ -79,6 +94,10 @@ export interface ChurnModelFile {
   options: Omit<ChurnTrainOptions, 'onProgress'>;
   design: Design | null;
   estimator: GbdtJSON | MlpJSON | LogisticRegressionJSON;
+  calibration:
+    | { method: 'isotonic'; model: IsotonicRegressionJSON }
+    | { method: 'platt'; model: PlattScalingJSON }
+    | null;
   test: TestMetrics;
 }
 
@@ -90,6 +109,12 @@ export interface ChurnTrainReport {
   n_test: number;
   fit_seconds: number;
   test: TestMetrics;
+  calibration?: {
+    method: CalibrationMethod;
+    n_rows: number;
+    test_ece_before: number;
+    test_ece_after: number;
+  };
   cv?: { folds: number; auc_mean: number; auc_std: number; auc: number[] };
 }
 
@@ -118,22 +143,25 @@ export function trainChurnModel(
   const yTest = takeValues(y, split.test);
 
   const started = performance.now();
-  const { estimator, design } = fitEstimator(ds.schema, xTrain, yTrain, opts, (d, t) =>
-    opts.onProgress?.('fit', d, t),
-  );
+  const fitted = fitPipeline(ds.schema, xTrain, yTrain, opts, (d, t) => opts.onProgress?.('fit', d, t));
   const fitSeconds = (performance.now() - started) / 1000;
-  const test = testMetrics(yTest, predictWith(estimator, design, ds.schema, xTest));
+  const test = testMetrics(yTest, predictPipeline(fitted, xTest));
+  const calibration = fitted.calibrator
+    ? {
+        method: opts.calibrate,
+        n_rows: fitted.calibrationRows,
+        test_ece_before: expectedCalibrationError(yTest, predictWith(fitted.estimator, fitted.design, xTest)),
+        test_ece_after: test.ece,
+      }
+    : undefined;
 
   let cv: ChurnTrainReport['cv'];
   if (opts.cv > 0) {
     const folds = stratifiedKFold(y, opts.cv, opts.seed);
     const aucs = folds.map((f, i) => {
       opts.onProgress?.('cv', i, folds.length);
-      const fitted = fitEstimator(ds.schema, takeRows(ds.x, f.train), takeValues(y, f.train), opts);
-      return rocAuc(
-        takeValues(y, f.test),
-        predictWith(fitted.estimator, fitted.design, ds.schema, takeRows(ds.x, f.test)),
-      );
+      const fold = fitPipeline(ds.schema, takeRows(ds.x, f.train), takeValues(y, f.train), opts);
+      return rocAuc(takeValues(y, f.test), predictPipeline(fold, takeRows(ds.x, f.test)));
     });
     const mean = aucs.reduce((a, b) => a + b, 0) / aucs.length;
     const std = Math.sqrt(aucs.reduce((a, b) => a + (b - mean) ** 2, 0) / aucs.length);
@@ -146,8 +174,9 @@ export function trainChurnModel(
     model: opts.model,
     schema: ds.schema,
     options,
-    design,
-    estimator: estimator.toJSON(),
+    design: fitted.design,
+    estimator: fitted.estimator.toJSON(),
+    calibration: fitted.calibrator ? calibratorToJSON(fitted.calibrator) : null,
     test,
   };
   const report: ChurnTrainReport = {
@@ -158,9 +187,62 @@ export function trainChurnModel(
     n_test: split.test.length,
     fit_seconds: fitSeconds,
     test,
+    ...(calibration ? { calibration } : {}),
     ...(cv ? { cv } : {}),
   };
   return { file, report };
+}
+
+type Calibrator = IsotonicRegression | PlattScaling;
+
+interface Fitted {
+  estimator: Estimator;
+  design: Design | null;
+  calibrator: Calibrator | null;
+  calibrationRows: number;
+}
+
+/** The model, and with `calibrate` a calibrator fitted on a stratified fifth of the rows held out from it. */
+function fitPipeline(
+  schema: ChurnSchema,
+  x: Matrix,
+  y: Float64Array,
+  opts: ChurnTrainOptions,
+  onProgress?: (done: number, total: number) => void,
+): Fitted {
+  if (opts.calibrate === 'none')
+    return { ...fitEstimator(schema, x, y, opts, onProgress), calibrator: null, calibrationRows: 0 };
+  const split = stratifiedSplit(y, 0.2, opts.seed + 1);
+  const fitted = fitEstimator(schema, takeRows(x, split.train), takeValues(y, split.train), opts, onProgress);
+  const p = predictWith(fitted.estimator, fitted.design, takeRows(x, split.test));
+  const yCal = takeValues(y, split.test);
+  const calibrator =
+    opts.calibrate === 'isotonic'
+      ? new IsotonicRegression().fit(p, yCal)
+      : new PlattScaling().fit(logit(p), yCal);
+  return { ...fitted, calibrator, calibrationRows: split.test.length };
+}
+
+function predictPipeline(f: Fitted, x: Matrix): Float64Array {
+  return calibrate(f.calibrator, predictWith(f.estimator, f.design, x));
+}
+
+function calibrate(c: Calibrator | null, p: Float64Array): Float64Array {
+  if (c === null) return p;
+  return c instanceof IsotonicRegression ? c.predict(p) : c.predict(logit(p));
+}
+
+function logit(p: Float64Array): Float64Array {
+  return p.map((v) => {
+    const q = Math.min(Math.max(v, 1e-15), 1 - 1e-15);
+    return Math.log(q / (1 - q));
+  });
+}
+
+function calibratorToJSON(c: Calibrator): NonNullable<ChurnModelFile['calibration']> {
+  return c instanceof IsotonicRegression
+    ? { method: 'isotonic', model: c.toJSON() }
+    : { method: 'platt', model: c.toJSON() };
 }
 
 function fitEstimator(
@@ -191,12 +273,7 @@ function fitEstimator(
   return { estimator: mlp, design };
 }
 
-function predictWith(
-  estimator: Estimator,
-  design: Design | null,
-  _schema: ChurnSchema,
-  x: Matrix,
-): Float64Array {
+function predictWith(estimator: Estimator, design: Design | null, x: Matrix): Float64Array {
   return estimator.predictProba(design ? applyDesign(design, x) : x);
 }
 
@@ -255,6 +332,7 @@ function testMetrics(y: Float64Array, p: Float64Array): TestMetrics {
   const prf = precisionRecallF1(y, pred, 2);
   return {
     auc: rocAuc(y, p),
+    ece: expectedCalibrationError(y, p),
     accuracy: accuracy(y, pred),
     logloss: logLoss(y, p),
     brier: brierScore(y, p),
@@ -272,6 +350,7 @@ function testMetrics(y: Float64Array, p: Float64Array): TestMetrics {
 export class ChurnModel {
   readonly file: ChurnModelFile;
   private readonly estimator: Estimator;
+  private readonly calibrator: Calibrator | null;
 
   constructor(file: ChurnModelFile) {
     if (file?.format !== 'clientele-churn-model' || file.version !== 1) {
@@ -287,15 +366,22 @@ export class ChurnModel {
         : file.model === 'logistic'
           ? LogisticRegression.fromJSON(file.estimator as LogisticRegressionJSON)
           : MlpClassifier.fromJSON(file.estimator as MlpJSON);
+    const c = file.calibration ?? null;
+    this.calibrator =
+      c === null
+        ? null
+        : c.method === 'isotonic'
+          ? IsotonicRegression.fromJSON(c.model)
+          : PlattScaling.fromJSON(c.model);
   }
 
   get featureNames(): string[] {
     return this.file.schema.features.map((f) => f.name);
   }
 
-  /** Churn probability of each row. */
+  /** Churn probability of each row (calibrated when the model was trained with --calibrate). */
   predict(x: Matrix): Float64Array {
-    return predictWith(this.estimator, this.file.design, this.file.schema, x);
+    return calibrate(this.calibrator, predictWith(this.estimator, this.file.design, x));
   }
 
   /**
@@ -349,9 +435,34 @@ export class ChurnModel {
     return {
       logOdds: values,
       expectedLogOdds: expected,
-      probability: prob.values,
-      expectedProbability: prob.expectedValue[0]!,
+      ...this.calibrated(prob.values, prob.expectedValue[0]!, raw, p),
     };
+  }
+
+  /**
+   * With a calibrator, the probability contributions are stretched row by row so they add up to
+   * the calibrated probability minus the calibrated base: the calibrator is monotone, so every
+   * sign stays. Without one they are as they are.
+   */
+  private calibrated(
+    values: Float64Array,
+    base: number,
+    raw: Float64Array,
+    p: number,
+  ): { probability: Float64Array; expectedProbability: number } {
+    if (this.calibrator === null) return { probability: values, expectedProbability: base };
+    const calBase = calibrate(this.calibrator, Float64Array.of(base))[0]!;
+    const prob = calibrate(
+      this.calibrator,
+      raw.map((z) => 1 / (1 + Math.exp(-z))),
+    );
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < raw.length; i++) {
+      const before = 1 / (1 + Math.exp(-raw[i]!)) - base;
+      const factor = before === 0 ? 0 : (prob[i]! - calBase) / before;
+      for (let j = 0; j < p; j++) out[i * p + j] = values[i * p + j]! * factor;
+    }
+    return { probability: out, expectedProbability: calBase };
   }
 }
 
