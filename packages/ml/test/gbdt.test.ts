@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromRows, type Matrix, matrix } from '../src/matrix.ts';
+import { rocAuc } from '../src/metrics/ranking.ts';
 import { Rng } from '../src/random.ts';
 import { binData } from '../src/trees/gbdt/binning.ts';
 import { type GbdtOptions, GradientBoosting } from '../src/trees/gbdt/gbdt.ts';
@@ -34,25 +35,6 @@ function split(d: DataSet): { xtr: Matrix; xte: Matrix; ytr: Float64Array; yte: 
   };
 }
 
-/** ROC AUC with ties counted half (Mann-Whitney). */
-function auc(y: ArrayLike<number>, s: ArrayLike<number>): number {
-  const idx = Array.from({ length: y.length }, (_, i) => i).sort((a, b) => s[a]! - s[b]!);
-  let sumPos = 0;
-  let nPos = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j < idx.length && s[idx[j]!] === s[idx[i]!]) j++;
-    for (let q = i; q < j; q++) {
-      if (y[idx[q]!] === 1) {
-        sumPos += (i + j + 1) / 2;
-        nPos++;
-      }
-    }
-    i = j;
-  }
-  return (sumPos - (nPos * (nPos + 1)) / 2) / (nPos * (y.length - nPos));
-}
-
 function logLoss(y: ArrayLike<number>, p: Float64Array, k: number): number {
   let s = 0;
   for (let i = 0; i < y.length; i++) {
@@ -77,7 +59,7 @@ describe('GradientBoosting against scikit-learn HistGradientBoosting and XGBoost
     const s = split(d);
     const m = new GradientBoosting({ objective: 'binary', categorical: d.categorical }).fit(s.xtr, s.ytr);
     const p = m.predictProba(s.xte);
-    const a = auc(s.yte, p);
+    const a = rocAuc(s.yte, p);
     const ll = logLoss(s.yte, p, 1);
     for (const ref of [d.sklearn, d.xgboost]) {
       expect(a).toBeGreaterThanOrEqual(ref.auc! - 0.005);

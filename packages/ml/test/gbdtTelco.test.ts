@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matrix, takeRows } from '../src/matrix.ts';
+import { rocAuc } from '../src/metrics/ranking.ts';
 import { GradientBoosting } from '../src/trees/gbdt/gbdt.ts';
 
 // IBM Telco churn (7,043 customers) encoded by fixtures/gen_ibm_telco_cv.py: text columns as
@@ -25,24 +26,6 @@ for (let i = 0; i < n; i++) {
   y[i] = Number(cells[p]);
 }
 
-function auc(yy: ArrayLike<number>, s: ArrayLike<number>): number {
-  const idx = Array.from({ length: yy.length }, (_, i) => i).sort((a, b) => s[a]! - s[b]!);
-  let sumPos = 0;
-  let nPos = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j < idx.length && s[idx[j]!] === s[idx[i]!]) j++;
-    for (let q = i; q < j; q++) {
-      if (yy[idx[q]!] === 1) {
-        sumPos += (i + j + 1) / 2;
-        nPos++;
-      }
-    }
-    i = j;
-  }
-  return (sumPos - (nPos * (nPos + 1)) / 2) / (nPos * (yy.length - nPos));
-}
-
 describe('GradientBoosting on IBM Telco churn, 5-fold stratified CV', () => {
   it("mean test AUC is at least scikit-learn HistGradientBoosting's minus 0.002 (same folds and budget)", () => {
     expect(n).toBe(7043);
@@ -58,7 +41,7 @@ describe('GradientBoosting on IBM Telco churn, 5-fold stratified CV', () => {
         Float64Array.from(train, (i) => y[i]!),
       );
       aucs.push(
-        auc(
+        rocAuc(
           Float64Array.from(test, (i) => y[i]!),
           m.predictProba(takeRows(x, test)),
         ),
