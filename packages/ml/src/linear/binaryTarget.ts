@@ -145,6 +145,19 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
+/** Turns log-odds into probabilities, in place; returns the same array. */
+export function sigmoidInPlace(z: Float64Array): Float64Array {
+  for (let i = 0; i < z.length; i++) z[i] = sigmoid(z[i]!);
+  return z;
+}
+
+/** 1 where the probability is above the threshold, else 0. */
+export function labelsAbove(prob: Float64Array, threshold: number): Int32Array {
+  const out = new Int32Array(prob.length);
+  for (let i = 0; i < prob.length; i++) out[i] = prob[i]! > threshold ? 1 : 0;
+  return out;
+}
+
 /** Binary cross-entropy of a 0/1 label given the score z (log-odds): log(1 + e^z) - y z. */
 export function logLossOfScore(y: number, z: number): number {
   return softplus(z) - y * z;

@@ -10,8 +10,10 @@ import {
   checkPredictInput,
   checkSampleWeight,
   classWeightFactors,
+  labelsAbove,
   logLossOfScore,
   sigmoid,
+  sigmoidInPlace,
 } from './binaryTarget.ts';
 
 /** Options for {@link LogisticRegression}; every field is optional. */
@@ -156,17 +158,12 @@ export class LogisticRegression {
 
   /** P(y = 1) of each row. */
   predictProba(x: Matrix): Float64Array {
-    const z = this.decisionFunction(x);
-    for (let i = 0; i < z.length; i++) z[i] = sigmoid(z[i]!);
-    return z;
+    return sigmoidInPlace(this.decisionFunction(x));
   }
 
   /** 1 where P(y = 1) > threshold (default 0.5), else 0. */
   predict(x: Matrix, threshold = 0.5): Int32Array {
-    const prob = this.predictProba(x);
-    const out = new Int32Array(prob.length);
-    for (let i = 0; i < prob.length; i++) out[i] = prob[i]! > threshold ? 1 : 0;
-    return out;
+    return labelsAbove(this.predictProba(x), threshold);
   }
 
   /** A plain, JSON-safe object; `fromJSON` restores a model with identical predictions. */
