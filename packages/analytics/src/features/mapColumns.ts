@@ -29,7 +29,7 @@ export interface ColumnInfo {
  * but letters and digits ("Customer ID", "customer_id" and "CustomerID" all read "customerid").
  * Earlier names win.
  */
-const NAMES: Record<TransactionRole, string[]> = {
+export const ROLE_NAMES: Record<TransactionRole, string[]> = {
   customer: [
     'customerid',
     'customer',
@@ -82,7 +82,8 @@ const ROLE_ALIASES: Record<string, TransactionRole> = {
   sku: 'product',
 };
 
-function normalise(name: string): string {
+/** A column name as compared with ROLE_NAMES: lower case, letters and digits only. */
+export function normaliseColumnName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
@@ -93,12 +94,12 @@ function fits(role: TransactionRole, type: string): boolean {
   return true;
 }
 
-function listColumns(columns: ColumnInfo[]): string {
+export function listColumns(columns: ColumnInfo[]): string {
   return columns.map((c) => `${c.name} (${c.type})`).join(', ');
 }
 
 function roleOf(key: string): TransactionRole {
-  const k = normalise(key);
+  const k = normaliseColumnName(key);
   const role = (TRANSACTION_ROLES as readonly string[]).includes(k)
     ? (k as TransactionRole)
     : ROLE_ALIASES[k];
@@ -112,7 +113,8 @@ function roleOf(key: string): TransactionRole {
   return role;
 }
 
-function findColumn(columns: ColumnInfo[], name: string): ColumnInfo | undefined {
+/** The column named `name`, or the only one named so up to case. */
+export function findColumn(columns: ColumnInfo[], name: string): ColumnInfo | undefined {
   const exact = columns.find((c) => c.name === name);
   if (exact) return exact;
   const folded = columns.filter((c) => c.name.toLowerCase() === name.toLowerCase());
@@ -170,8 +172,10 @@ export function mapTransactionColumns(
   }
   for (const role of TRANSACTION_ROLES) {
     if (chosen.has(role)) continue;
-    const byName = NAMES[role]
-      .map((n) => columns.find((c) => !used.has(c.name) && normalise(c.name) === n && fits(role, c.type)))
+    const byName = ROLE_NAMES[role]
+      .map((n) =>
+        columns.find((c) => !used.has(c.name) && normaliseColumnName(c.name) === n && fits(role, c.type)),
+      )
       .find((c) => c !== undefined);
     const temporal = columns.filter((c) => !used.has(c.name) && isDateType(c.type));
     const found = byName ?? (role === 'date' && temporal.length === 1 ? temporal[0] : undefined);

@@ -242,7 +242,7 @@ async function columnTypes(db: DuckDBConnection, source: string): Promise<Map<st
  * Customer ids as the log has them, except that a floating-point column holding whole numbers
  * only (CustomerID written as 17850.0) becomes BIGINT, so ids print as 17850.
  */
-async function customerExpression(
+export async function customerExpression(
   db: DuckDBConnection,
   src: string,
   column: string,
