@@ -42,3 +42,25 @@ export function poisson(rng: Rng, mean: number): number {
 export function lognormalInt(rng: Rng, median: number, sd: number): number {
   return Math.round(median * Math.exp(sd * rng.normal()));
 }
+
+/**
+ * A Gamma(shape, 1) draw (Marsaglia & Tsang 2000); a shape below 1 is boosted to shape + 1 and
+ * scaled by U^(1/shape). Divide by a rate (or multiply by a scale) for other scales.
+ */
+export function gamma(rng: Rng, shape: number): number {
+  if (shape < 1) return gamma(rng, shape + 1) * (1 - rng.next()) ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = rng.normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.next();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}

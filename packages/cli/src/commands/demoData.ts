@@ -1,6 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { TRANSACTION_LOG_COLUMNS, writeTelcoSnapshotCsv, writeTransactionLogCsv } from '@clientele/analytics';
+import {
+  TRANSACTION_LOG_COLUMNS,
+  writePurchaseHistoryCsv,
+  writeTelcoSnapshotCsv,
+  writeTransactionLogCsv,
+} from '@clientele/analytics';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseIntOption, printJson } from '../options.ts';
@@ -20,10 +25,16 @@ interface TransactionFlags extends CommonFlags {
   customers: number;
 }
 
+interface PurchaseFlags extends TransactionFlags {
+  weeks: number;
+}
+
 export function registerDemoData(program: Command): void {
   const demoData = program
     .command('demo-data')
-    .description('write synthetic data whose answers are known: a telco snapshot or a transaction log');
+    .description(
+      'write synthetic data whose answers are known: a telco snapshot, a transaction log or a purchase log',
+    );
   const telco = demoData
     .command('telco')
     .description(
@@ -75,6 +86,37 @@ export function registerDemoData(program: Command): void {
         (r) => ({
           fields: { rows: r.rows, columns: [...TRANSACTION_LOG_COLUMNS], customers: r.customers },
           line: `wrote ${fmt(r.rows)} transaction rows of ${fmt(r.customers)} customers`,
+        }),
+      ),
+  );
+  const purchases = demoData
+    .command('purchases')
+    .description(
+      "a purchase log (customer_id, date, amount) drawn from BG/NBD and Gamma-Gamma with CDNOW's " +
+        'published parameters, so a CLV fit must find them again',
+    )
+    .option('--customers <n>', 'customers (about 3 purchases each)', parseIntOption('customers'), 23_570)
+    .option('--weeks <n>', 'weeks observed from 1997-01-01', parseIntOption('weeks'), 78);
+  addCommonFlags(purchases, "also write each customer's drawn rate, dropout and mean spend").action(
+    async (flags: PurchaseFlags) =>
+      writeDataset(
+        flags,
+        'purchases',
+        () =>
+          writePurchaseHistoryCsv(flags.out, {
+            customers: flags.customers,
+            weeks: flags.weeks,
+            seed: flags.seed,
+            truthOut: flags.truthOut,
+          }),
+        (r) => ({
+          fields: {
+            rows: r.rows,
+            columns: ['customer_id', 'date', 'amount'],
+            customers: r.customers,
+            last_day: r.lastDay,
+          },
+          line: `wrote ${fmt(r.rows)} purchases of ${fmt(r.customers)} customers (1997-01-01 to ${r.lastDay})`,
         }),
       ),
   );
