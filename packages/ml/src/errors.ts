@@ -8,7 +8,8 @@ export type MlErrorCode =
   | 'NON_FINITE'
   | 'BAD_OPTION'
   | 'TOO_FEW_ROWS'
-  | 'NOT_FITTED';
+  | 'NOT_FITTED'
+  | 'NO_CONVERGENCE';
 
 export class MlError extends Error {
   readonly code: MlErrorCode;

@@ -22,7 +22,8 @@ const MAX_BACKTRACKS = 60;
  *   definite; the first update rescales the identity by `s'y / y'y` (N&W eq. 6.20).
  * - Converged when `max |g_i| <= tolerance * (1 + |f|)` (default tolerance 1e-8; the scale
  *   makes it mean the same for a log-likelihood of 10 or 10,000). When no step can reduce `f`
- *   any more it stops and reports converged only if the gradient is within 1000 times that.
+ *   any more, or three steps in a row reduce it only at the rounding level, it stops and reports
+ *   converged only if the gradient is within 1000 times that.
  * - `maxIterations` default 200 n; `initialStep` (default 1) caps the length of the first step,
  *   taken along the steepest descent before any curvature is known.
  *
@@ -87,6 +88,7 @@ export function minimizeBfgs(
   const hy = new Float64Array(n);
 
   let iterations = 0;
+  let stalled = 0;
   let converged = false;
   let message = `stopped after maxIterations (${maxIterations}) with gradient norm above the tolerance`;
   while (true) {
@@ -131,6 +133,9 @@ export function minimizeBfgs(
       message = `no step along the descent direction reduces f (gradient norm ${gNorm.toExponential(2)})`;
       break;
     }
+    // With a noisy (numerical) gradient the line search can keep finding decreases at the
+    // rounding level forever; a few such steps in a row mean f is as low as it can be measured.
+    stalled = fx - fNew <= 1e-15 * (1 + Math.abs(fx)) ? stalled + 1 : 0;
     grad(xNew, gNew, fNew);
     let sy = 0;
     let yy = 0;
@@ -143,6 +148,12 @@ export function minimizeBfgs(
     x.set(xNew);
     g.set(gNew);
     fx = fNew;
+    if (stalled >= 3) {
+      const gn = maxAbs(g);
+      converged = gn <= 1000 * tol * (1 + Math.abs(fx));
+      message = `f stopped decreasing beyond rounding error (gradient norm ${gn.toExponential(2)})`;
+      break;
+    }
     if (sy > 1e-10 * norm2(s) * Math.sqrt(yy)) {
       if (fresh) {
         const scale = sy / yy;
