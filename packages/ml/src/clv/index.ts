@@ -1,0 +1,30 @@
+export { type BgNbdInput, type BgNbdModel, bgnbdLogLikelihood, fitBgNbd } from './bgnbd.ts';
+export { conditionalExpectedPurchasesInterval } from './bgnbdInterval.ts';
+export {
+  type BgNbdParameters,
+  conditionalExpectedPurchases,
+  expectedPurchases,
+  probabilityAlive,
+  probabilityOfPurchases,
+} from './bgnbdPredict.ts';
+export { type ClvInput, type ClvResult, customerLifetimeValue } from './clvValue.ts';
+export {
+  conditionalExpectedSpend,
+  fitGammaGamma,
+  type GammaGammaInput,
+  type GammaGammaModel,
+  gammaGammaLogLikelihood,
+} from './gammaGamma.ts';
+export { hyp2f1 } from './hyp2f1.ts';
+export { lnBeta, lnGamma } from './lnGamma.ts';
+export type { Interval, IntervalOptions } from './parameterDraws.ts';
+export {
+  fitShiftedBetaGeometric,
+  type ShiftedBetaGeometricInput,
+  type ShiftedBetaGeometricModel,
+  sbgDiscountedResidualLifetime,
+  sbgRetentionRate,
+  sbgSurvival,
+  shiftedBetaGeometricLogLikelihood,
+} from './shiftedBetaGeometric.ts';
+export { DAYS_PER_MONTH, monthLength, type TimeUnit } from './timeUnit.ts';
