@@ -31,6 +31,7 @@ interface Case {
   seasons?: number[];
   ets?: { mse: number } & Record<string, { mean: number[]; lower: number[]; upper: number[] }>;
   initialization?: string;
+  best: { method: string; sse: number; alpha: number; forecast: number[] };
   warnings?: string[];
 }
 interface InitRef {
@@ -146,5 +147,22 @@ describe('initial states = statsmodels _initialization_heuristic / _initializati
         }
       });
     }
+  }
+});
+
+describe('estimated Holt-Winters: SSE no worse than statsmodels fit(), forecasts close to its best', () => {
+  // Measured (our SSE / statsmodels' - 1; forecast gap / max |forecast|) are in src/forecast/README.md.
+  for (const c of fx.optimized) {
+    it(`${c.name} on ${c.series}`, () => {
+      const model = fitHoltWinters(series(c), specOf(c));
+      expect(model.initialization).toBe('estimated');
+      // statsmodels' default fit (SLSQP) stops early here; ours is far lower.
+      expect(model.sse).toBeLessThanOrEqual(c.sse * (1 + 1e-4));
+      // Its best over four methods and two scalings: equal SSE, so the same optimum.
+      expect(model.sse).toBeLessThanOrEqual(c.best.sse * (1 + 1e-4));
+      expect(model.sse).toBeGreaterThan(c.best.sse * (1 - 1e-4));
+      const f = forecastHoltWinters(model, H);
+      expect(scaledErr(f.mean, c.best.forecast)).toBeLessThan(5e-4);
+    });
   }
 });

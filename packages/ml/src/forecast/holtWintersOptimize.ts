@@ -7,7 +7,7 @@ import { smoothHoltWinters } from './smoothHoltWinters.ts';
 const ALPHA_MARGIN = Math.sqrt(2.220446049250313e-16);
 const PHI_LO = 0.8;
 const PHI_HI = 0.995;
-const STARTS = 3;
+const STARTS = 6;
 
 /** What the optimiser found, in the caller's units. */
 export interface HoltWintersOptimum {
@@ -166,7 +166,7 @@ function gridStarts(
 ): { x: Float64Array; value: number }[] {
   const fixed = coder.fixed;
   const alphas = coder.freeAlpha ? [0.05, 0.2, 0.4, 0.6, 0.8, 0.95] : [fixed.alpha!];
-  const fracs = [0.02, 0.2, 0.5, 0.9];
+  const fracs = [0.001, 0.05, 0.2, 0.5, 0.9];
   const betaFracs = coder.freeBeta ? fracs : [-1];
   const gammaFracs = coder.freeGamma ? fracs : [-1];
   const phis = coder.freePhi ? [0.85, 0.95, 0.99] : [spec.damped ? fixed.phi! : 1];
