@@ -23,8 +23,8 @@ export interface HoltWintersFinalState {
 /**
  * Runs the Holt-Winters recursions over `y` from the given initial states with the given
  * parameters and returns the sum of squared one-step errors and the final states, filling
- * `trace` if given. O(n) time; no allocation beyond the m-length season buffer when `trace`
- * is empty, so the optimiser can call it thousands of times.
+ * `trace` if given. O(n) time and two m-length allocations, so the optimiser can call it
+ * thousands of times.
  *
  * The recursions are statsmodels' `ExponentialSmoothing` ones (error-correction form, the
  * seasonal update measured against the previous level and damped trend, not the new level), so
