@@ -28,12 +28,21 @@ export function logGamma(x: number): number {
     product *= x;
     x += 1;
   }
+  const stirling = (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + stirlingCorrection(x);
+  return product === 1 ? stirling : stirling - Math.log(product);
+}
+
+/**
+ * ln Γ(x) - [(x - 1/2) ln x - x + ln sqrt(2π)], the small tail of Stirling's series, for x >= 15
+ * (NaN below). Lets callers combine log-gammas of large arguments without cancelling huge terms.
+ */
+export function stirlingCorrection(x: number): number {
+  if (!(x >= STIRLING_FROM)) return Number.NaN;
   const inv = 1 / x;
   const inv2 = inv * inv;
   let series = 0;
   for (let k = STIRLING.length - 1; k >= 0; k--) series = series * inv2 + STIRLING[k]!;
-  const stirling = (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + series * inv;
-  return product === 1 ? stirling : stirling - Math.log(product);
+  return series * inv;
 }
 
 /** ln B(a, b) = ln Γ(a) + ln Γ(b) - ln Γ(a + b), for a, b > 0. */
