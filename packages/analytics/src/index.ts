@@ -24,6 +24,7 @@ export * from './segmentation/fitClustering.ts';
 export * from './segmentation/sampleRows.ts';
 export * from './segmentation/scaleMatrix.ts';
 export * from './segmentation/selectModels.ts';
+export * from './value/clvAnalysis.ts';
 export * from './value/customerSummary.ts';
 export * from './value/dateColumn.ts';
 export * from './value/monthlyRevenue.ts';

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 
-/** A column to write: numbers, or null for an empty cell (a row that was left out). */
-export type CsvColumn = ArrayLike<number | null>;
+/** A column to write: numbers or CSV-ready text, or null for an empty cell (a row that was left out). */
+export type CsvColumn = ArrayLike<number | string | null>;
 
 /**
  * Writes equal-length columns as a CSV file with a header. It writes a temporary file beside the

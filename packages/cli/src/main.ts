@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerChurn, registerExplain } from './commands/churn.ts';
 import { registerClean } from './commands/clean.ts';
 import { registerCluster } from './commands/cluster.ts';
+import { registerClv } from './commands/clv.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDemoData } from './commands/demoData.ts';
 import { registerEmbed } from './commands/embed.ts';
@@ -30,6 +31,7 @@ registerProfile(program);
 registerClean(program);
 registerChurn(program);
 registerExplain(program);
+registerClv(program);
 
 try {
   await program.parseAsync(process.argv);

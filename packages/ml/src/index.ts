@@ -31,6 +31,7 @@ export {
   type MiniBatchKMeansOptions,
 } from './cluster/miniBatchKMeans.ts';
 export { NeighborList, type NeighborListOptions } from './cluster/neighborList.ts';
+export * from './clv/index.ts';
 export type { UmapMetric } from './embed/knn.ts';
 export * from './embed/pca.ts';
 export * from './embed/quadTree.ts';
@@ -40,6 +41,7 @@ export { UMAP, type UmapOptions } from './embed/umap.ts';
 export * from './embed/vpTree.ts';
 export * from './errors.ts';
 export * from './explain/index.ts';
+export * from './forecast/index.ts';
 export { cholesky, invertLowerTriangular } from './linalg/cholesky.ts';
 export * from './linalg/symmetricEigen.ts';
 export type { BinaryTarget, ClassWeight } from './linear/binaryTarget.ts';
@@ -75,6 +77,7 @@ export {
   mlpObjective,
   mlpParamCount,
 } from './neural/mlp.ts';
+export * from './optimize/index.ts';
 export * from './preprocess/identityScaler.ts';
 export * from './preprocess/iqrMask.ts';
 export * from './preprocess/makeScaler.ts';
@@ -84,6 +87,7 @@ export * from './preprocess/robustScaler.ts';
 export * from './preprocess/scaler.ts';
 export * from './preprocess/standardScaler.ts';
 export * from './random.ts';
+export * from './stats/index.ts';
 export * from './trees/gbdt/gbdt.ts';
 export * from './trees/isolationForest.ts';
 export {

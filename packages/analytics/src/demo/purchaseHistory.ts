@@ -43,7 +43,7 @@ const DAY = 86_400_000;
 /**
  * A purchase log drawn from the BG/NBD and Gamma-Gamma models themselves, so that a fit must
  * recover the parameters: customer i buys at Poisson rate lambda ~ Gamma(r, alpha) per week,
- * after each purchase drops out with probability p ~ Beta(a, b), and spends z ~ Gamma(p_spend, nu)
+ * after each repeat purchase drops out with probability p ~ Beta(a, b), and spends z ~ Gamma(p_spend, nu)
  * per purchase with nu ~ Gamma(q, gamma). Columns customer_id, date (YYYY-MM-DD, from 1997-01-01),
  * amount; one row per purchase, several purchases on one day stay separate rows. Deterministic
  * by seed.
@@ -73,7 +73,8 @@ export async function writePurchaseHistoryCsv(
         file.int(c).text(',').text(dayString(t)).text(',').fixed(amount, 2).text('\n');
         if (file.full) await file.flush();
         n++;
-        if (rng.next() < dropout) break;
+        // BG/NBD: the drop-out coin is tossed after each repeat purchase, not after the first.
+        if (n > 1 && rng.next() < dropout) break;
         t += -Math.log(1 - rng.next()) / lambda;
       }
       rows += n;

@@ -127,7 +127,8 @@ export function fitBgNbd(input: BgNbdInput): BgNbdModel {
       { nCustomers: n },
     );
   }
-  const ll = (p: Float64Array): number => bgnbdLogLikelihood(p[0]!, p[1]!, p[2]!, p[3]!, x, tx, T, w);
+  const u = mergeIdentical(x, tx, T, w);
+  const ll = (p: Float64Array): number => bgnbdLogLikelihood(p[0]!, p[1]!, p[2]!, p[3]!, u.x, u.tx, u.T, u.w);
   const fit = fitLogParameters(ll, startingPoints(x, T, w), NAMES);
   const [r, alpha, a, b] = fit.params;
   const se = fit.standardErrors;
@@ -146,6 +147,42 @@ export function fitBgNbd(input: BgNbdInput): BgNbdModel {
     timeUnit,
     nCustomers: n,
   };
+}
+
+/**
+ * Customers with the same (x, t_x, T) as one weighted customer: the likelihood is a weighted
+ * sum, and purchase data measured in whole days repeat a lot (400,000 synthetic customers over
+ * 78 weeks: 124,949 distinct triples), so every evaluation of the fit gets that much cheaper.
+ */
+function mergeIdentical(
+  x: Float64Array,
+  tx: Float64Array,
+  T: Float64Array,
+  w: Float64Array,
+): { x: Float64Array; tx: Float64Array; T: Float64Array; w: Float64Array } {
+  const n = x.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => x[i]! - x[j]! || tx[i]! - tx[j]! || T[i]! - T[j]!);
+  const ox = new Float64Array(n);
+  const otx = new Float64Array(n);
+  const oT = new Float64Array(n);
+  const ow = new Float64Array(n);
+  let k = -1;
+  for (let q = 0; q < n; q++) {
+    const i = order[q]!;
+    if (k >= 0 && x[i] === ox[k] && tx[i] === otx[k] && T[i] === oT[k]) {
+      ow[k]! += w[i];
+      continue;
+    }
+    k++;
+    ox[k] = x[i]!;
+    otx[k] = tx[i]!;
+    oT[k] = T[i]!;
+    ow[k] = w[i]!;
+  }
+  k++;
+  return { x: ox.subarray(0, k), tx: otx.subarray(0, k), T: oT.subarray(0, k), w: ow.subarray(0, k) };
 }
 
 // A gamma(r, alpha) fitted by moments to the observed rates x / T, whose variance includes

@@ -74,19 +74,26 @@ export function conditionalInto(
   T: Float64Array,
   out: Float64Array,
 ): void {
-  const { r, alpha, a, b } = p;
   for (let i = 0; i < x.length; i++) {
-    if (t === 0) {
-      out[i] = 0;
-      continue;
-    }
-    const xi = x[i]!;
-    const aT = alpha + T[i]!;
-    const c = a + b + xi - 1;
-    const numerator =
-      (c / (a - 1)) * (1 - (aT / (aT + t)) ** (r + xi) * hyp2f1(r + xi, b + xi, c, t / (aT + t)));
-    out[i] = numerator / (1 + deadOdds(p, xi, tx[i]!, T[i]!));
+    out[i] = conditionalNumerator(p, t, x[i]!, T[i]!) / (1 + deadOdds(p, x[i]!, tx[i]!, T[i]!));
   }
+}
+
+/**
+ * E[Y(t) | x, t_x, T] times (1 + dead odds): the part that does not depend on t_x (and holds the
+ * hypergeometric function), so callers can share it between customers with the same (x, T).
+ */
+export function conditionalNumerator(
+  p: Pick<BgNbdModel, 'r' | 'alpha' | 'a' | 'b'>,
+  t: number,
+  x: number,
+  T: number,
+): number {
+  if (t === 0) return 0;
+  const { r, alpha, a, b } = p;
+  const aT = alpha + T;
+  const c = a + b + x - 1;
+  return (c / (a - 1)) * (1 - (aT / (aT + t)) ** (r + x) * hyp2f1(r + x, b + x, c, t / (aT + t)));
 }
 
 /**
@@ -144,7 +151,13 @@ export function probabilityOfPurchases(
 }
 
 // a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x): the odds that a customer with x > 0 has dropped out.
-function deadOdds(p: Pick<BgNbdModel, 'r' | 'alpha' | 'a' | 'b'>, x: number, tx: number, T: number): number {
+/** Odds that a customer has dropped out by T given (x, t_x, T); 0 for one who never repeated. */
+export function deadOdds(
+  p: Pick<BgNbdModel, 'r' | 'alpha' | 'a' | 'b'>,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (x === 0) return 0;
   return (p.a / (p.b + x - 1)) * Math.exp((p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx)));
 }

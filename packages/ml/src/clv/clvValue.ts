@@ -1,6 +1,6 @@
 import { MlError } from '../errors.ts';
 import type { BgNbdModel } from './bgnbd.ts';
-import { conditionalInto } from './bgnbdPredict.ts';
+import { conditionalNumerator, deadOdds } from './bgnbdPredict.ts';
 import { checkRfm } from './customerData.ts';
 import { conditionalExpectedSpend, type GammaGammaModel } from './gammaGamma.ts';
 import {
@@ -86,7 +86,8 @@ export function customerLifetimeValue(input: ClvInput): ClvResult {
   const month = monthLength(input.timeUnit);
   const expectedSpend = conditionalExpectedSpend(input.gammaGamma, data.x, input.monetaryValue);
   const purchases = new Float64Array(n);
-  const clv = discountedPurchases(input.bgnbd, data, h, d, month, purchases);
+  const pairs = pairIndex(data.x, data.T);
+  const clv = discountedPurchases(input.bgnbd, data, pairs, h, d, month, purchases);
   for (let i = 0; i < n; i++) clv[i] = clv[i]! * expectedSpend[i]!;
   const result: ClvResult = { clv, expectedPurchases: purchases, expectedSpend, monthLength: month };
   if (input.interval !== undefined) {
@@ -117,7 +118,7 @@ export function customerLifetimeValue(input: ClvInput): ClvResult {
         b: bgDraws[4 * k + 3]!,
       };
       const g = { p: ggDraws[3 * k]!, q: ggDraws[3 * k + 1]!, v: ggDraws[3 * k + 2]! };
-      const value = discountedPurchases(p, data, h, d, month, scratch);
+      const value = discountedPurchases(p, data, pairs, h, d, month, scratch);
       // A draw with q <= 1 has no finite mean spend; it lands at +Infinity in the upper tail.
       const spend = g.q > 1 ? conditionalExpectedSpend(g, data.x, input.monetaryValue) : null;
       for (let i = 0; i < n; i++) {
@@ -129,25 +130,70 @@ export function customerLifetimeValue(input: ClvInput): ClvResult {
   return result;
 }
 
+/**
+ * Customers grouped by (x, T): the hypergeometric part of E[Y(t) | x, t_x, T] depends on those
+ * two only, and purchase data in whole days share them a lot, so it is computed once per pair.
+ */
+interface PairIndex {
+  x: Float64Array;
+  T: Float64Array;
+  /** Customer i's pair. */
+  of: Int32Array;
+}
+
+function pairIndex(x: Float64Array, T: Float64Array): PairIndex {
+  const n = x.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => x[i]! - x[j]! || T[i]! - T[j]!);
+  const ux = new Float64Array(n);
+  const uT = new Float64Array(n);
+  const of = new Int32Array(n);
+  let k = -1;
+  for (let q = 0; q < n; q++) {
+    const i = order[q]!;
+    if (k < 0 || x[i] !== ux[k] || T[i] !== uT[k]) {
+      k++;
+      ux[k] = x[i]!;
+      uT[k] = T[i]!;
+    }
+    of[i] = k;
+  }
+  return { x: ux.subarray(0, k + 1), T: uT.subarray(0, k + 1), of };
+}
+
 // sum_k (E[Y(k m)] - E[Y((k-1) m)]) / (1+d)^k per customer; the undiscounted total goes to `total`.
 function discountedPurchases(
   p: Pick<BgNbdModel, 'r' | 'alpha' | 'a' | 'b'>,
   data: { x: Float64Array; tx: Float64Array; T: Float64Array },
+  pairs: PairIndex,
   h: number,
   d: number,
   month: number,
   total: Float64Array,
 ): Float64Array {
   const n = data.x.length;
-  const out = new Float64Array(n);
-  const prev = new Float64Array(n);
-  const cur = new Float64Array(n);
-  for (let k = 1; k <= h; k++) {
-    conditionalInto(p, k * month, data.x, data.tx, data.T, cur);
-    const factor = (1 + d) ** -k;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + (cur[i]! - prev[i]!) * factor;
-    prev.set(cur);
+  const u = pairs.x.length;
+  // Per pair: sum_k (N(k m) - N((k-1) m)) / (1+d)^k and N(h m), N the t_x-free numerator.
+  const discounted = new Float64Array(u);
+  const last = new Float64Array(u);
+  for (let j = 0; j < u; j++) {
+    let prev = 0;
+    let acc = 0;
+    for (let k = 1; k <= h; k++) {
+      const cur = conditionalNumerator(p, k * month, pairs.x[j]!, pairs.T[j]!);
+      acc += (cur - prev) * (1 + d) ** -k;
+      prev = cur;
+    }
+    discounted[j] = acc;
+    last[j] = prev;
   }
-  total.set(prev);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const alive = 1 / (1 + deadOdds(p, data.x[i]!, data.tx[i]!, data.T[i]!));
+    const j = pairs.of[i]!;
+    out[i] = discounted[j]! * alive;
+    total[i] = last[j]! * alive;
+  }
   return out;
 }
