@@ -11,6 +11,7 @@ export * from './demo/telcoSnapshot.ts';
 export * from './demo/transactionLog.ts';
 export { openDuckDB, quoteIdent } from './duckdb.ts';
 export * from './errors.ts';
+export * from './evidence/compareGroups.ts';
 export * from './evidence/readGroups.ts';
 export * from './features/index.ts';
 export * from './ingest/loadTable.ts';

@@ -9,6 +9,7 @@ import { registerEmbed } from './commands/embed.ts';
 import { registerFeatures } from './commands/features.ts';
 import { registerProfile } from './commands/profile.ts';
 import { registerSelect } from './commands/select.ts';
+import { registerTest } from './commands/test.ts';
 import { describeError } from './errors.ts';
 
 // A reader that stops early (| head) closes the pipe: that is not an error of ours.
@@ -32,6 +33,7 @@ registerClean(program);
 registerChurn(program);
 registerExplain(program);
 registerClv(program);
+registerTest(program);
 
 try {
   await program.parseAsync(process.argv);
