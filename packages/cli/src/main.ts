@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerDemoData } from './commands/demoData.ts';
 import { registerEmbed } from './commands/embed.ts';
 import { registerFeatures } from './commands/features.ts';
+import { registerForecast } from './commands/forecast.ts';
 import { registerProfile } from './commands/profile.ts';
 import { registerSelect } from './commands/select.ts';
 import { registerTest } from './commands/test.ts';
@@ -34,6 +35,7 @@ registerChurn(program);
 registerExplain(program);
 registerClv(program);
 registerTest(program);
+registerForecast(program);
 
 try {
   await program.parseAsync(process.argv);

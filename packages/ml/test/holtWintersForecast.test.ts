@@ -165,6 +165,20 @@ describe('chooseHoltWinters', () => {
     expect(noMul.kind).toBe('holt-winters-add');
   });
 
+  it('a decay that levels off: the damped trend when its AICc is lower, each step changes less', () => {
+    // A cohort's revenue: fast decline that flattens (CDNOW-like), 18 months.
+    const y = Float64Array.from({ length: 18 }, (_, t) => 4000 + 20000 * 0.75 ** t + 300 * Math.sin(7 * t));
+    const c = chooseHoltWinters(y, 12);
+    const straight = fitHoltWinters(y, { trend: 'add' });
+    expect(c.kind).toBe('holt-damped');
+    expect(c.model.spec.damped).toBe(true);
+    expect(c.model.aicc).toBeLessThan(straight.aicc);
+    expect(c.reason).toMatch(/damped trend/);
+    // Damping: each month's change is phi times the one before.
+    const f = forecastHoltWinters(c.model, 12).mean;
+    expect(Math.abs(f[11]! - f[10]!)).toBeLessThan(Math.abs(f[1]! - f[0]!));
+  });
+
   it('very short series: simple smoothing, then an error', () => {
     expect(chooseHoltWinters(short13.subarray(0, 4), 12).kind).toBe('simple');
     const e = thrown(() => chooseHoltWinters(short13.subarray(0, 2), 12));

@@ -14,7 +14,7 @@ export interface ChooseHoltWintersOptions {
 /** The chosen fit, which model it is, and why, in words for a report. */
 export interface HoltWintersChoice {
   model: HoltWintersModel;
-  kind: 'holt-winters-add' | 'holt-winters-mul' | 'holt' | 'simple';
+  kind: 'holt-winters-add' | 'holt-winters-mul' | 'holt' | 'holt-damped' | 'simple';
   reason: string;
 }
 
@@ -25,7 +25,8 @@ export interface HoltWintersChoice {
  *   value is > 0 the multiplicative-seasonal fit is tried too and the lower AIC wins (both have
  *   the same number of parameters, so this is the lower SSE);
  * - else n >= 6: Holt's linear trend, no seasonality (a seasonal pattern cannot be separated
- *   from noise with fewer than two occurrences of each period);
+ *   from noise with fewer than two occurrences of each period); from 7 points the damped trend
+ *   too, kept when its AICc is lower;
  * - else n >= 3: simple exponential smoothing;
  * - else TOO_FEW_ROWS.
  *
@@ -73,8 +74,21 @@ export function chooseHoltWinters(
       ? `fewer than two seasons of ${m} (${seasonNeed} needed) for seasonality`
       : 'no seasonality asked for';
   if (n >= HOLT_MIN_LENGTH) {
+    const linear = fitHoltWinters(y, { trend: 'add' });
+    // A straight trend carried a year ahead can run revenue below zero; the damped trend
+    // (Gardner & McKenzie) flattens out. AICc, which charges phi for short series, decides.
+    if (n > HOLT_MIN_LENGTH) {
+      const damped = fitHoltWinters(y, { trend: 'add', damped: true });
+      if (damped.aicc < linear.aicc) {
+        return {
+          model: damped,
+          kind: 'holt-damped',
+          reason: `${n} observations, ${why}: Holt's damped trend (phi ${damped.phi.toFixed(3)}), whose AICc ${damped.aicc.toFixed(2)} beats the straight trend's ${linear.aicc.toFixed(2)}.`,
+        };
+      }
+    }
     return {
-      model: fitHoltWinters(y, { trend: 'add' }),
+      model: linear,
       kind: 'holt',
       reason: `${n} observations, ${why}: Holt's linear trend (needs ${HOLT_MIN_LENGTH}).`,
     };
