@@ -1,6 +1,15 @@
 import type { Outcome, RunContext } from './contestants.ts';
 
-export const TASK_NAMES = ['kmeans', 'ward', 'silhouette', 'dbscan', 'umap', 'profile', 'gbdt'] as const;
+export const TASK_NAMES = [
+  'kmeans',
+  'ward',
+  'silhouette',
+  'dbscan',
+  'umap',
+  'profile',
+  'gbdt',
+  'clv',
+] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 /** Everything one task measured: the three contestants on the same CSV, and the quality check. */

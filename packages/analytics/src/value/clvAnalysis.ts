@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   type BgNbdModel,
   conditionalExpectedPurchases,
@@ -78,6 +79,18 @@ export interface ClvAnalysis {
   clvUpper: Float64Array | null;
   intervalLevel: number;
   intervalDraws: number;
+  /** Seconds spent in each step (reading the file is the caller's). */
+  timings: ClvTimings;
+}
+
+/** Wall seconds of the steps of `analyseClv`, for `clientele clv --json` and the bench. */
+export interface ClvTimings {
+  /** Purchase days (same-day rows merged) and the per-customer summary of the fit period. */
+  summary: number;
+  fitBgnbd: number;
+  fitGammaGamma: number;
+  /** Everything after the fits: holdout check, summary at the end, CLV and its intervals, probability alive. */
+  predict: number;
 }
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -157,6 +170,7 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
   }
   const mapping = mapValueColumns(t.columns, opts.map ?? {});
   const types = new Map(t.columns.map((c) => [c.name, c.type]));
+  const tSummary = performance.now();
   const days = await buildPurchaseDays(t.db, t.table, types, mapping, { dateFormat: opts.dateFormat });
   const asOf = opts.asOf !== undefined ? parseDay('--as-of', opts.asOf) : addDays(days.lastDay, 1);
   const end = addDays(asOf, -1);
@@ -183,12 +197,14 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
   if (fitData.ids.length === 0) {
     throw new InputError('NO_DATA_ROWS', `no customer bought before ${fitEnd}: nothing to fit`);
   }
+  const tFitBgnbd = performance.now();
   let bgnbd: BgNbdModel;
   try {
     bgnbd = fitBgNbd({ frequency: fitData.frequency, recency: fitData.recency, T: fitData.T, timeUnit });
   } catch (err) {
     explainFit(err, 'the purchase model (BG/NBD)');
   }
+  const tFitGammaGamma = performance.now();
   let gammaGamma: GammaGammaModel;
   try {
     gammaGamma = fitGammaGamma({ frequency: fitData.frequency, monetaryValue: fitData.monetaryValue });
@@ -196,6 +212,7 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
     explainFit(err, 'the spend model (Gamma-Gamma)');
   }
 
+  const tPredict = performance.now();
   let holdout: ClvAnalysis['holdout'] = null;
   if (calibrationEnd !== null) {
     const length = daysBetween(calibrationEnd, end) / DAYS_PER_UNIT[timeUnit];
@@ -247,6 +264,8 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
       timeUnit,
     );
   }
+  const aliveNow = probabilityAlive(bgnbd, now.frequency, now.recency, now.T, timeUnit);
+  const tEnd = performance.now();
   return {
     mapping,
     days,
@@ -264,7 +283,7 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
     tooNew: calibrationEnd === null ? tooNew : tooNewNow,
     holdout,
     customers: now,
-    probabilityAlive: probabilityAlive(bgnbd, now.frequency, now.recency, now.T, timeUnit),
+    probabilityAlive: aliveNow,
     expectedPurchases: expected,
     expectedSpend: value.expectedSpend,
     clv: value.clv,
@@ -272,6 +291,12 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
     clvUpper: value.upper ?? null,
     intervalLevel,
     intervalDraws,
+    timings: {
+      summary: (tFitBgnbd - tSummary) / 1000,
+      fitBgnbd: (tFitGammaGamma - tFitBgnbd) / 1000,
+      fitGammaGamma: (tPredict - tFitGammaGamma) / 1000,
+      predict: (tEnd - tPredict) / 1000,
+    },
   };
 }
 

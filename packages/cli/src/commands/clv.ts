@@ -101,6 +101,7 @@ const round = (x: number, digits = 6): number => Number(x.toPrecision(digits));
 async function runClv(flags: ClvFlags): Promise<void> {
   const start = performance.now();
   const loaded = await loadTable(flags.input, loadOptions(flags));
+  const loadSeconds = (performance.now() - start) / 1000;
   try {
     const a = await analyseClv(loaded, {
       map: flags.map,
@@ -116,7 +117,7 @@ async function runClv(flags: ClvFlags): Promise<void> {
     });
     requireConverged(a);
     if (flags.out) await writeCustomers(flags.out, a);
-    const result = summary(a, flags, (performance.now() - start) / 1000);
+    const result = summary(a, flags, (performance.now() - start) / 1000, loadSeconds);
     if (flags.json) printJson(result);
     else printText(a, result, flags);
   } finally {
@@ -138,7 +139,12 @@ function requireConverged(a: ClvAnalysis): void {
   );
 }
 
-function summary(a: ClvAnalysis, flags: ClvFlags, seconds: number): Record<string, unknown> {
+function summary(
+  a: ClvAnalysis,
+  flags: ClvFlags,
+  seconds: number,
+  loadSeconds: number,
+): Record<string, unknown> {
   const sum = (x: Float64Array): number => x.reduce((s, v) => s + v, 0);
   const bg = a.bgnbd;
   const gg = a.gammaGamma;
@@ -208,6 +214,13 @@ function summary(a: ClvAnalysis, flags: ClvFlags, seconds: number): Record<strin
     out: flags.out ?? null,
     input: flags.input,
     seconds: round(seconds, 4),
+    timings: {
+      load: round(loadSeconds, 4),
+      summary: round(a.timings.summary, 4),
+      fit_bgnbd: round(a.timings.fitBgnbd, 4),
+      fit_gamma_gamma: round(a.timings.fitGammaGamma, 4),
+      predict: round(a.timings.predict, 4),
+    },
   };
 }
 
