@@ -4,7 +4,6 @@ import { backtestHoltWinters } from '../src/forecast/backtest.ts';
 import { chooseHoltWinters } from '../src/forecast/chooseHoltWinters.ts';
 import { forecastHoltWinters, pointForecast } from '../src/forecast/forecastHoltWinters.ts';
 import { fitHoltWinters, type HoltWintersOptions } from '../src/forecast/holtWinters.ts';
-import { normalQuantile } from '../src/forecast/normalQuantile.ts';
 import { Rng } from '../src/random.ts';
 import { expectMlError, thrown } from './helpers.ts';
 
@@ -127,20 +126,6 @@ describe('input checks', () => {
     const estimated = fitHoltWinters(revenue48, { trend: 'add', seasonal: 'add', seasonalPeriods: 12 });
     expect(model.initialization).toBe('heuristic');
     expect(model.sse).toBeGreaterThanOrEqual(estimated.sse * (1 - 1e-9));
-  });
-});
-
-describe('normalQuantile', () => {
-  it('matches scipy.stats.norm.ppf', () => {
-    // scipy 1.10 values.
-    expect(normalQuantile(0.95)).toBeCloseTo(1.6448536269514722, 13);
-    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 13);
-    expect(normalQuantile(0.995)).toBeCloseTo(2.5758293035489004, 13);
-    expect(normalQuantile(1e-6)).toBeCloseTo(-4.753424308822899, 12);
-    expect(normalQuantile(1e-10)).toBeCloseTo(-6.361340902404056, 12);
-    expect(normalQuantile(0.7)).toBeCloseTo(0.5244005127080407, 13);
-    expect(normalQuantile(0.5)).toBe(0);
-    expectMlError(() => normalQuantile(1), 'BAD_OPTION');
   });
 });
 

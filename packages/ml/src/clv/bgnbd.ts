@@ -1,6 +1,6 @@
 import { MlError } from '../errors.ts';
+import { logBeta, logGamma } from '../stats/specialFunctions.ts';
 import { checkRfm, checkWeights } from './customerData.ts';
-import { lnBeta, lnGamma } from './lnGamma.ts';
 import { fitLogParameters } from './mleFit.ts';
 import { checkTimeUnit, type TimeUnit } from './timeUnit.ts';
 
@@ -58,7 +58,7 @@ export function bgnbdLogLikelihood(
   T: Float64Array,
   weights: Float64Array,
 ): number {
-  const lnBab = lnBeta(a, b);
+  const lnBab = logBeta(a, b);
   const lnAlpha = Math.log(alpha);
   const lnA = Math.log(a);
   // The x-only pieces depend on few distinct (whole) values of x: cache them by x.
@@ -67,15 +67,15 @@ export function bgnbdLogLikelihood(
   const common = new Float64Array(maxX + 1).fill(Number.NaN);
   const beta1 = new Float64Array(maxX + 1);
   const lnRatio = new Float64Array(maxX + 1);
-  const lnGammaR = lnGamma(r);
+  const lnGammaR = logGamma(r);
   let total = 0;
   for (let i = 0; i < x.length; i++) {
     const w = weights[i]!;
     if (w === 0) continue;
     const xi = x[i]!;
     if (Number.isNaN(common[xi]!)) {
-      common[xi] = lnGamma(r + xi) - lnGammaR + r * lnAlpha;
-      beta1[xi] = lnBeta(a, b + xi) - lnBab;
+      common[xi] = logGamma(r + xi) - lnGammaR + r * lnAlpha;
+      beta1[xi] = logBeta(a, b + xi) - lnBab;
       // B(a+1, b+x-1) / B(a, b+x) = a / (b+x-1): term 2's beta part relative to term 1's.
       lnRatio[xi] = xi > 0 ? lnA - Math.log(b + xi - 1) : Number.NEGATIVE_INFINITY;
     }

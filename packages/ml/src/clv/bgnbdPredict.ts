@@ -1,8 +1,8 @@
 import { MlError } from '../errors.ts';
+import { logBeta, logGamma } from '../stats/specialFunctions.ts';
 import type { BgNbdModel } from './bgnbd.ts';
 import { checkRfm } from './customerData.ts';
 import { hyp2f1 } from './hyp2f1.ts';
-import { lnBeta, lnGamma } from './lnGamma.ts';
 import { checkSameUnit, type TimeUnit } from './timeUnit.ts';
 
 /** The BG/NBD parameters the predictions read; a fitted `BgNbdModel` has them. */
@@ -138,16 +138,16 @@ export function probabilityOfPurchases(
     throw new MlError('BAD_OPTION', `${where}: n = ${n}; pass a whole number of purchases >= 0.`);
   }
   const { r, alpha, a, b } = model;
-  const lnBab = lnBeta(a, b);
+  const lnBab = logBeta(a, b);
   const lnP = Math.log(alpha / (alpha + t));
   const lnQ = t === 0 ? Number.NEGATIVE_INFINITY : Math.log(t / (alpha + t));
   const lnNb = (j: number): number =>
-    lnGamma(r + j) - lnGamma(r) - lnGamma(j + 1) + r * lnP + (j === 0 ? 0 : j * lnQ);
-  const first = Math.exp(lnBeta(a, b + n) - lnBab + lnNb(n));
+    logGamma(r + j) - logGamma(r) - logGamma(j + 1) + r * lnP + (j === 0 ? 0 : j * lnQ);
+  const first = Math.exp(logBeta(a, b + n) - lnBab + lnNb(n));
   if (n === 0) return first;
   let below = 0;
   for (let j = 0; j < n; j++) below += Math.exp(lnNb(j));
-  return first + Math.exp(lnBeta(a + 1, b + n - 1) - lnBab) * Math.max(0, 1 - below);
+  return first + Math.exp(logBeta(a + 1, b + n - 1) - lnBab) * Math.max(0, 1 - below);
 }
 
 // a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x): the odds that a customer with x > 0 has dropped out.

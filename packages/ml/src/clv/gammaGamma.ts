@@ -1,5 +1,5 @@
 import { MlError } from '../errors.ts';
-import { lnGamma } from './lnGamma.ts';
+import { logGamma } from '../stats/specialFunctions.ts';
 import { fitLogParameters } from './mleFit.ts';
 
 /** Input of `fitGammaGamma`: one entry per customer. */
@@ -175,10 +175,10 @@ export function gammaGammaLikelihood(
   const xm = new Float64Array(n);
   for (let i = 0; i < n; i++) xm[i] = x[i]! * m[i]!;
   return (p, q, v) => {
-    let total = n * (q * Math.log(v) - lnGamma(q)) + p * sumXLnM - sumLnM + p * sumXLnX;
+    let total = n * (q * Math.log(v) - logGamma(q)) + p * sumXLnM - sumLnM + p * sumXLnX;
     for (let k = 1; k <= maxX; k++) {
       const c = countByX[k]!;
-      if (c > 0) total += c * (lnGamma(p * k + q) - lnGamma(p * k));
+      if (c > 0) total += c * (logGamma(p * k + q) - logGamma(p * k));
     }
     for (let i = 0; i < n; i++) total -= (p * x[i]! + q) * Math.log(v + xm[i]!);
     return total;

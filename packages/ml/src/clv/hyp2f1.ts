@@ -1,4 +1,19 @@
-import { lnAbsGammaSigned } from './lnGamma.ts';
+import { logGamma } from '../stats/specialFunctions.ts';
+
+/**
+ * ln |Gamma(x)| and the sign of Gamma(x) for any real x that is not 0 or a negative integer,
+ * by the reflection formula Gamma(x) Gamma(1 - x) = pi / sin(pi x) for x < 0.5.
+ * At a pole the sign is 0 and the log +Infinity (so 1 / Gamma is 0 there).
+ */
+export function lnAbsGammaSigned(x: number): { value: number; sign: number } {
+  if (x > 0) return { value: logGamma(x), sign: 1 };
+  if (Number.isInteger(x)) return { value: Number.POSITIVE_INFINITY, sign: 0 };
+  const s = Math.sin(Math.PI * x);
+  return {
+    value: Math.log(Math.PI) - Math.log(Math.abs(s)) - logGamma(1 - x),
+    sign: Math.floor(x) % 2 === 0 ? 1 : -1,
+  };
+}
 
 const DIRECT_LIMIT = 0.9;
 const MAX_TERMS = 10_000_000;

@@ -16,7 +16,6 @@ export {
   gammaGammaLogLikelihood,
 } from './gammaGamma.ts';
 export { hyp2f1 } from './hyp2f1.ts';
-export { lnBeta, lnGamma } from './lnGamma.ts';
 export type { Interval, IntervalOptions } from './parameterDraws.ts';
 export {
   fitShiftedBetaGeometric,

@@ -1,6 +1,6 @@
 import { MlError } from '../errors.ts';
+import { logBeta } from '../stats/specialFunctions.ts';
 import { hyp2f1 } from './hyp2f1.ts';
-import { lnBeta } from './lnGamma.ts';
 import { fitLogParameters } from './mleFit.ts';
 
 /** Input of `fitShiftedBetaGeometric`. */
@@ -85,13 +85,13 @@ export function fitShiftedBetaGeometric(input: ShiftedBetaGeometricInput): Shift
 /** The sBG log-likelihood of a cohort's survivor counts. */
 export function shiftedBetaGeometricLogLikelihood(alpha: number, beta: number, alive: Float64Array): number {
   const n = alive.length - 1;
-  const lnB = lnBeta(alpha, beta);
+  const lnB = logBeta(alpha, beta);
   let total = 0;
   for (let t = 1; t <= n; t++) {
     const lost = alive[t - 1]! - alive[t]!;
-    if (lost > 0) total += lost * (lnBeta(alpha + 1, beta + t - 1) - lnB);
+    if (lost > 0) total += lost * (logBeta(alpha + 1, beta + t - 1) - lnB);
   }
-  if (alive[n]! > 0) total += alive[n]! * (lnBeta(alpha, beta + n) - lnB);
+  if (alive[n]! > 0) total += alive[n]! * (logBeta(alpha, beta + n) - lnB);
   return total;
 }
 

@@ -1,4 +1,5 @@
 import { MlError } from '../errors.ts';
+import { normalQuantile } from '../stats/distributions.ts';
 import {
   analyticForecastVariance,
   pathQuantiles,
@@ -6,7 +7,6 @@ import {
   simulateHoltWinters,
 } from './forecastIntervals.ts';
 import type { HoltWintersModel } from './holtWinters.ts';
-import { normalQuantile } from './normalQuantile.ts';
 
 /**
  * `forecastHoltWinters` options.
