@@ -1,7 +1,8 @@
 import { BarChart, HeatmapChart } from 'echarts/charts';
 import { GridComponent, VisualMapComponent } from 'echarts/components';
-import { type EChartsCoreOption, init, use } from 'echarts/core';
+import { use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { keyValueTable, renderChart } from '../report/html.ts';
 import type {
   ColumnProfile,
   CorrelationMatrix,
@@ -289,10 +290,6 @@ function formatCorrelation(r: number | null): string {
   return r === null || !Number.isFinite(r) ? DASH : r.toFixed(2);
 }
 
-function keyValueTable(rows: [string, string][]): string {
-  return `<table class="kv">\n${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Charts
 
@@ -430,33 +427,6 @@ function heatmapChart(columns: string[], matrix: (number | null)[][], title: str
     8 + n * cell + labelSpace - 30,
     title,
   );
-}
-
-/** One chart as an SVG string; the instance is always disposed (it holds timers otherwise). */
-function renderChart(option: EChartsCoreOption, width: number, height: number, label: string): string {
-  const chart = init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption({ animation: false, ...option });
-    return tidySvg(chart.renderToSVGString(), label);
-  } finally {
-    chart.dispose();
-  }
-}
-
-/**
- * Drops what only serves interaction in a browser (hover styles, event metadata) to keep the
- * document small, and labels the chart for screen readers. Text from the data reaches the SVG
- * escaped by ECharts (quotes included), so these patterns only meet markup.
- */
-function tidySvg(svg: string, label: string): string {
-  return svg
-    .replace(/<style\s*>[\s\S]*?<\/style>/g, '')
-    .replace(/ ecmeta_[a-z_]+="[^"]*"/g, '')
-    .replace(/ class="zr\d+-cls-\d+"/g, '')
-    .replace(/ pointer-events="visible"/g, '')
-    .replace(/\n+/g, '\n')
-    .replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(label)}" `)
-    .trim();
 }
 
 const CSS = `
