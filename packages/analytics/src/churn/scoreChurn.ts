@@ -127,7 +127,7 @@ export async function writeShapMatrix(
 }
 
 /** A feature's value as a person reads it: the category's name, or the number. */
-function showValue(model: ChurnModel, feature: number, value: number): string {
+export function showValue(model: ChurnModel, feature: number, value: number): string {
   if (Number.isNaN(value)) return '';
   const spec = model.file.schema.features[feature]!;
   if (spec.kind === 'categorical') return spec.categories![value] ?? '(other)';

@@ -8,8 +8,7 @@ import {
   welchTTest,
 } from '@clientele/ml';
 import { InputError } from '../errors.ts';
-import type { LoadedTable } from '../ingest/loadTable.ts';
-import { readBinaryGroups, readContingency, readNumericGroups } from './readGroups.ts';
+import { type GroupSource, readBinaryGroups, readContingency, readNumericGroups } from './readGroups.ts';
 
 export const TEST_KINDS = ['welch', 'mannwhitney', 'chisq', 'ztest', 'bootstrap', 'bayes-ab'] as const;
 export type TestKind = (typeof TEST_KINDS)[number];
@@ -70,7 +69,7 @@ function direction(alt: Alternative): string {
  * Throws InputError for a missing column, a wrong kind of metric, or a group choice that does
  * not fit the test.
  */
-export async function compareGroups(t: LoadedTable, o: CompareOptions): Promise<Comparison> {
+export async function compareGroups(t: GroupSource, o: CompareOptions): Promise<Comparison> {
   const confidence = o.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) {
     throw new InputError(

@@ -3,6 +3,9 @@ import { isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
 import type { LoadedTable } from '../ingest/loadTable.ts';
 
+/** Where the groups are read from: a loaded file, or any table in its connection. */
+export type GroupSource = Pick<LoadedTable, 'db' | 'table' | 'columns'>;
+
 /** Which groups of the group column are compared, and in which order (A first, B second). */
 export interface GroupChoice {
   /** Exactly two group values, A then B; default: the two values the column has, sorted. */
@@ -16,7 +19,7 @@ export interface LeftOut {
   otherGroups: number;
 }
 
-function columnType(t: LoadedTable, name: string, flag: string): string {
+function columnType(t: GroupSource, name: string, flag: string): string {
   const col = t.columns.find((c) => c.name === name);
   if (!col) {
     throw new InputError(
@@ -28,7 +31,7 @@ function columnType(t: LoadedTable, name: string, flag: string): string {
   return col.type;
 }
 
-async function groupValues(t: LoadedTable, group: string): Promise<string[]> {
+async function groupValues(t: GroupSource, group: string): Promise<string[]> {
   const reader = await t.db.runAndReadAll(
     `SELECT DISTINCT CAST(${quoteIdent(group)} AS VARCHAR) AS g FROM ${quoteIdent(t.table)}
      WHERE ${quoteIdent(group)} IS NOT NULL ORDER BY g LIMIT 1001`,
@@ -36,7 +39,7 @@ async function groupValues(t: LoadedTable, group: string): Promise<string[]> {
   return reader.getRows().map((r) => String(r[0]));
 }
 
-async function chooseTwo(t: LoadedTable, group: string, choice: GroupChoice): Promise<[string, string]> {
+async function chooseTwo(t: GroupSource, group: string, choice: GroupChoice): Promise<[string, string]> {
   const present = await groupValues(t, group);
   if (choice.groups !== undefined) {
     if (choice.groups.length !== 2) {
@@ -72,7 +75,7 @@ async function chooseTwo(t: LoadedTable, group: string, choice: GroupChoice): Pr
  * group or a metric value are left out and counted.
  */
 export async function readNumericGroups(
-  t: LoadedTable,
+  t: GroupSource,
   group: string,
   metric: string,
   choice: GroupChoice = {},
@@ -100,7 +103,7 @@ export async function readNumericGroups(
   return { names, values, leftOut: await leftOut(t, g, m, names) };
 }
 
-async function leftOut(t: LoadedTable, g: string, m: string, names: string[]): Promise<LeftOut> {
+async function leftOut(t: GroupSource, g: string, m: string, names: string[]): Promise<LeftOut> {
   const reader = await t.db.runAndReadAll(
     `SELECT CAST(count(*) FILTER (WHERE ${g} IS NULL) AS DOUBLE),
        CAST(count(*) FILTER (WHERE ${g} IN ($1, $2) AND (${m} IS NULL OR NOT isfinite(${m}))) AS DOUBLE),
@@ -120,7 +123,7 @@ const FALSE_WORDS = ['0', 'false', 'no', 'n', 'f'];
  * The metric may be 0/1, true/false or yes/no (any case); another value is an error.
  */
 export async function readBinaryGroups(
-  t: LoadedTable,
+  t: GroupSource,
   group: string,
   metric: string,
   choice: GroupChoice = {},
@@ -173,7 +176,7 @@ export async function readBinaryGroups(
  * chi-square test of independence. Every group takes part unless `groups` names some.
  */
 export async function readContingency(
-  t: LoadedTable,
+  t: GroupSource,
   group: string,
   metric: string,
   choice: { groups?: string[] } = {},

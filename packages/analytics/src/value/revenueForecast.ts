@@ -21,6 +21,8 @@ export interface RevenueForecastOptions {
   confidence?: number;
   /** A CSV of customer id and segment: one forecast per segment besides the total. */
   segmentFile?: string;
+  /** Or a DuckDB table (customer_id VARCHAR, segment VARCHAR) already in the connection. */
+  segmentsTable?: string;
   seed?: number;
 }
 
@@ -97,7 +99,7 @@ export async function forecastRevenue(
   const types = new Map(t.columns.map((c) => [c.name, c.type]));
   const lines = await valueLines(t.db, t.table, types, mapping, { dateFormat: opts.dateFormat });
   const segments = opts.segmentFile ? await loadSegmentFile(t.db, opts.segmentFile) : null;
-  const monthly = await monthlyRevenue(t.db, lines.sql, segments?.table);
+  const monthly = await monthlyRevenue(t.db, lines.sql, segments?.table ?? opts.segmentsTable);
   const forecastMonths = nextMonths(monthly.months.at(-1)!, h);
   const series = monthly.series.map((s): SeriesForecast => {
     const choice = chooseHoltWinters(s.revenue, 12);

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { InputError } from '../errors.ts';
+
+const ALGORITHMS = ['kmeans', 'minibatch-kmeans', 'gmm', 'ward', 'average', 'complete'] as const;
+
+/**
+ * The parameters of an analyze run: everything has a default, a config file (`--config run.json`)
+ * overrides any part. Unknown keys are refused, so a typo does not pass silently.
+ */
+export const runConfigSchema = z
+  .object({
+    seed: z.number().int().min(0).default(0),
+    /** Report language. */
+    lang: z.enum(['en', 'es', 'pt']).default('en'),
+    segmentation: z
+      .object({
+        algorithms: z.array(z.enum(ALGORITHMS)).min(1).default(['kmeans', 'gmm', 'ward']),
+        kMin: z.number().int().min(2).default(2),
+        kMax: z.number().int().min(2).default(8),
+        /** Rows the model-selection table is computed on (a seeded sample). */
+        selectionRows: z.number().int().min(100).default(5_000),
+        /**
+         * 'log' applies sign(x) log(1 + |x|) to every feature before scaling (money and counts are
+         * heavy-tailed: without it one segment holds nearly everyone); 'auto': log for transaction
+         * logs, none for snapshots.
+         */
+        transform: z.enum(['auto', 'log', 'none']).default('auto'),
+        scale: z.enum(['minmax', 'robust', 'standard']).default('standard'),
+        /** Fix the algorithm and k instead of taking the best silhouette. */
+        algorithm: z.enum(ALGORITHMS).optional(),
+        k: z.number().int().min(2).optional(),
+      })
+      .strict()
+      .default({
+        algorithms: ['kmeans', 'gmm', 'ward'],
+        kMin: 2,
+        kMax: 8,
+        selectionRows: 5_000,
+        transform: 'auto',
+        scale: 'standard',
+      }),
+    views: z
+      .object({
+        methods: z.array(z.enum(['pca', 'umap', 'tsne', 'tree'])).default(['pca', 'umap']),
+        sample: z.number().int().min(50).default(3_000),
+      })
+      .strict()
+      .default({ methods: ['pca', 'umap'], sample: 3_000 }),
+    churn: z
+      .object({
+        trees: z.number().int().min(1).default(100),
+        leaves: z.number().int().min(2).default(31),
+        learningRate: z.number().positive().default(0.1),
+        /** Top reasons are computed (exact TreeSHAP) for the riskiest customers, this many at most. */
+        reasonsFor: z.number().int().min(0).default(20_000),
+        reasons: z.number().int().min(0).max(10).default(3),
+        /** Columns to count risk by (store, region); default: columns named like store, region, city, state. */
+        groupBy: z.array(z.string()).optional(),
+      })
+      .strict()
+      .default({ trees: 100, leaves: 31, learningRate: 0.1, reasonsFor: 20_000, reasons: 3 }),
+    value: z
+      .object({
+        horizonMonths: z.number().int().min(1).default(12),
+        discountRate: z.number().min(0).max(1).default(0.01),
+        forecastMonths: z.number().int().min(1).default(3),
+        /** The Insiders: 'top-segment' (highest revenue per customer) or a share of customers by CLV. */
+        insiders: z
+          .union([z.literal('top-segment'), z.object({ topShareByClv: z.number().gt(0).lt(1) }).strict()])
+          .default('top-segment'),
+      })
+      .strict()
+      .default({ horizonMonths: 12, discountRate: 0.01, forecastMonths: 3, insiders: 'top-segment' }),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** The defaults, as a run with no config file uses them. */
+export function defaultRunConfig(): RunConfig {
+  return runConfigSchema.parse({});
+}
+
+/** Reads and checks a config file; errors name the file and the key. */
+export function readRunConfig(path: string): RunConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InputError(
+      'BAD_OPTION',
+      `--config ${path}: not a readable JSON file (${(err as Error).message})`,
+    );
+  }
+  const parsed = runConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(
+      'BAD_OPTION',
+      `--config ${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      { path: issue.path },
+    );
+  }
+  const c = parsed.data;
+  if (c.segmentation.kMax < c.segmentation.kMin) {
+    throw new InputError('BAD_OPTION', `--config ${path}: segmentation.kMax must be at least kMin`);
+  }
+  return c;
+}

@@ -1,0 +1,169 @@
+import { GaussianMixture, KMeans, type Matrix, matrix, silhouetteScore } from '@clientele/ml';
+import { embedSpace } from '../segmentation/embedSpace.ts';
+import { fitClustering } from '../segmentation/fitClustering.ts';
+import { sampleRows } from '../segmentation/sampleRows.ts';
+import { scaleMatrix } from '../segmentation/scaleMatrix.ts';
+import { type SelectionRow, selectModels } from '../segmentation/selectModels.ts';
+import type { RunConfig } from './runConfig.ts';
+
+export interface Segmentation {
+  /** The matrix the segments were found on: transformed and scaled. */
+  scaled: Matrix;
+  selection: SelectionRow[];
+  selectionRows: number;
+  algorithm: string;
+  k: number;
+  labels: Int32Array;
+  /** k x p means of the scaled features per segment (to match segments across runs). */
+  centroids: Matrix;
+  silhouette: number | null;
+  transform: 'log' | 'none';
+}
+
+/** sign(x) log(1 + |x|): tames heavy tails (revenue, counts) and keeps zero and sign. */
+function signedLog(x: Matrix): Matrix {
+  const out = new Float64Array(x.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = x.data[i]!;
+    out[i] = v < 0 ? -Math.log1p(-v) : Math.log1p(v);
+  }
+  return matrix(x.rows, x.cols, out);
+}
+
+/** Columns that do not vary say nothing about segments and break scalers: left out. */
+function varyingColumns(x: Matrix): number[] {
+  const keep: number[] = [];
+  for (let j = 0; j < x.cols; j++) {
+    const first = x.data[j]!;
+    for (let i = 1; i < x.rows; i++) {
+      if (x.data[i * x.cols + j] !== first) {
+        keep.push(j);
+        break;
+      }
+    }
+  }
+  return keep;
+}
+
+function centroidsOf(x: Matrix, labels: Int32Array, k: number): Matrix {
+  const c = new Float64Array(k * x.cols);
+  const n = new Float64Array(k);
+  for (let i = 0; i < x.rows; i++) {
+    const s = labels[i]!;
+    if (s < 0) continue;
+    n[s]!++;
+    for (let j = 0; j < x.cols; j++) c[s * x.cols + j]! += x.data[i * x.cols + j];
+  }
+  for (let s = 0; s < k; s++) for (let j = 0; j < x.cols; j++) c[s * x.cols + j]! /= Math.max(1, n[s]!);
+  return matrix(k, x.cols, c);
+}
+
+function nearestCentroid(x: Matrix, c: Matrix): Int32Array {
+  const labels = new Int32Array(x.rows);
+  for (let i = 0; i < x.rows; i++) {
+    let best = 0;
+    let bestD = Number.POSITIVE_INFINITY;
+    for (let s = 0; s < c.rows; s++) {
+      let d = 0;
+      for (let j = 0; j < x.cols; j++) {
+        const t = x.data[i * x.cols + j]! - c.data[s * c.cols + j]!;
+        d += t * t;
+      }
+      if (d < bestD) {
+        bestD = d;
+        best = s;
+      }
+    }
+    labels[i] = best;
+  }
+  return labels;
+}
+
+/**
+ * Finds the segments: transform and scale, the model-selection table on a seeded sample (every
+ * algorithm for every k), then the best silhouette (or the configured algorithm and k) fitted
+ * for every customer: k-means on all rows; a Gaussian mixture fitted on the sample and applied
+ * to all; a hierarchical tree cut on the sample, the rest assigned to the nearest segment mean.
+ */
+export function findSegments(
+  x: Matrix,
+  kind: 'snapshot' | 'transactions',
+  config: RunConfig['segmentation'],
+  seed: number,
+  onProgress?: (fraction: number) => void,
+): Segmentation & { columns: number[] } {
+  const transform =
+    config.transform === 'auto' ? (kind === 'transactions' ? 'log' : 'none') : config.transform;
+  const columns = varyingColumns(x);
+  const kept = matrix(
+    x.rows,
+    columns.length,
+    Float64Array.from({ length: x.rows * columns.length }, (_, q) => {
+      const i = Math.floor(q / columns.length);
+      return x.data[i * x.cols + columns[q % columns.length]!]!;
+    }),
+  );
+  const scaled = scaleMatrix(transform === 'log' ? signedLog(kept) : kept, config.scale);
+  const sample = sampleRows(scaled, config.selectionRows, seed);
+  const kMax = Math.min(config.kMax, sample.x.rows - 1);
+  const selection = selectModels(sample.x, {
+    algorithms: config.algorithms,
+    kMin: Math.min(config.kMin, kMax),
+    kMax,
+    seed,
+    onProgress: (done, total) => onProgress?.((0.8 * done) / total),
+  });
+  const best =
+    config.algorithm !== undefined && config.k !== undefined
+      ? { algorithm: config.algorithm, k: config.k }
+      : selection.reduce((b, r) => ((r.silhouette ?? -2) > (b.silhouette ?? -2) ? r : b));
+  let labels: Int32Array;
+  if (best.algorithm === 'kmeans' || best.algorithm === 'minibatch-kmeans') {
+    labels = new KMeans({ k: best.k, seed }).fit(scaled).labels;
+  } else if (best.algorithm === 'gmm') {
+    labels = new GaussianMixture({ k: best.k, seed }).fit(sample.x).predict(scaled);
+  } else {
+    const fit = fitClustering(sample.x, { algorithm: best.algorithm as 'ward', k: best.k, seed });
+    labels = nearestCentroid(scaled, centroidsOf(sample.x, fit.labels, best.k));
+  }
+  onProgress?.(0.95);
+  const sampleLabels = Int32Array.from(sample.rows, (i) => labels[i]!);
+  const distinct = new Set(sampleLabels).size;
+  const silhouette = distinct > 1 ? silhouetteScore(sample.x, sampleLabels).score : null;
+  return {
+    scaled,
+    selection,
+    selectionRows: sample.x.rows,
+    algorithm: best.algorithm,
+    k: best.k,
+    labels,
+    centroids: centroidsOf(scaled, labels, best.k),
+    silhouette,
+    transform,
+    columns,
+  };
+}
+
+/** 2-D views of a seeded sample, each point with its segment. */
+export function segmentViews(
+  scaled: Matrix,
+  labels: Int32Array,
+  methods: string[],
+  size: number,
+  seed: number,
+): { method: string; x: number[]; y: number[]; segment: number[] }[] {
+  const sample = sampleRows(scaled, size, seed);
+  const segment = Array.from(sample.rows, (i) => labels[i]!);
+  return methods
+    .filter((m) => m !== 'tree')
+    .map((method) => {
+      const p = embedSpace(sample.x, { method: method as 'pca', seed }).positions;
+      const round = (v: number): number => Math.round(v * 1000) / 1000;
+      return {
+        method,
+        x: Array.from({ length: p.rows }, (_, i) => round(p.data[2 * i]!)),
+        y: Array.from({ length: p.rows }, (_, i) => round(p.data[2 * i + 1]!)),
+        segment,
+      };
+    });
+}
