@@ -30,6 +30,7 @@ export * from './value/customerSummary.ts';
 export * from './value/dateColumn.ts';
 export * from './value/monthlyRevenue.ts';
 export * from './value/purchaseDays.ts';
+export * from './value/retention.ts';
 export * from './value/revenueForecast.ts';
 export * from './value/segmentFile.ts';
 export * from './value/valueColumns.ts';

@@ -9,6 +9,7 @@ import { registerEmbed } from './commands/embed.ts';
 import { registerFeatures } from './commands/features.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { registerProfile } from './commands/profile.ts';
+import { registerRetention } from './commands/retention.ts';
 import { registerSelect } from './commands/select.ts';
 import { registerTest } from './commands/test.ts';
 import { describeError } from './errors.ts';
@@ -36,6 +37,7 @@ registerExplain(program);
 registerClv(program);
 registerTest(program);
 registerForecast(program);
+registerRetention(program);
 
 try {
   await program.parseAsync(process.argv);

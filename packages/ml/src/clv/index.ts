@@ -26,4 +26,14 @@ export {
   sbgSurvival,
   shiftedBetaGeometricLogLikelihood,
 } from './shiftedBetaGeometric.ts';
+export {
+  fitShiftedBetaGeometricCensored,
+  type LifeTableRow,
+  type ShiftedBetaGeometricCensoredInput,
+  type ShiftedBetaGeometricCensoredModel,
+  sbgCensoredLogLikelihood,
+  type TenureCounts,
+  tenureCounts,
+  tenureLifeTable,
+} from './shiftedBetaGeometricCensored.ts';
 export { DAYS_PER_MONTH, monthLength, type TimeUnit } from './timeUnit.ts';
