@@ -53,9 +53,13 @@ describe('buildChurnDataset on IBM Telco', () => {
       expect(await message({ target: 'gender' })).toMatch(
         /which value of "gender" means churn, Male or Female\?/,
       );
-      expect(await message({ target: 'Churn', positive: 'Yes' })).toMatch(
-        /"Yes" is not a value of "Churn"; its values: false, true/,
+      // The loader reads Yes/No as BOOLEAN: Yes means true, another word is refused.
+      expect(await message({ target: 'Churn', positive: 'Maybe' })).toMatch(
+        /"Maybe" is not a value of "Churn"; its values: false, true/,
       );
+      const yes = await buildChurnDataset(t, { target: 'Churn', positive: 'Yes', id: 'customerID' });
+      expect(yes.schema.positive).toBe('true');
+      expect(yes.y!.reduce((a, v) => a + v, 0)).toBe(1869);
       expect(await message({ target: 'Churn', id: 'id' })).toMatch(/--id "id"/);
     } finally {
       t.close();

@@ -133,7 +133,13 @@ export async function readWithSchema(
   return readRows(t.db, quoteIdent(t.table), schema, t.columns, 'true', names.has(schema.target));
 }
 
-async function choosePositive(
+/**
+ * The target value meaning churn: `asked` when given (a yes/no word matches a BOOLEAN column's
+ * true / false, since the loader reads Yes/No as BOOLEAN); else, of exactly two values, the one
+ * that reads as yes (1, true, yes, churn, ...). `table` is quoted SQL. Shared by `churn train` and
+ * `retention`.
+ */
+export async function choosePositive(
   db: DuckDBConnection,
   table: string,
   target: string,
@@ -152,6 +158,11 @@ async function choosePositive(
     );
   }
   if (asked !== undefined) {
+    const word = asked.trim().toLowerCase();
+    if (!values.includes(asked) && values.every((v) => v === 'true' || v === 'false')) {
+      if (['1', 'true', 'yes', 'y', 't', 'si', 'sí', 'sim'].includes(word)) asked = 'true';
+      else if (['0', 'false', 'no', 'n', 'f', 'não', 'nao'].includes(word)) asked = 'false';
+    }
     if (!values.includes(asked)) {
       throw new InputError(
         'BAD_TARGET',

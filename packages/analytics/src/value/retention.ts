@@ -6,6 +6,7 @@ import {
   sbgSurvival,
   tenureLifeTable,
 } from '@clientele/ml';
+import { choosePositive } from '../churn/churnDataset.ts';
 import { quoteIdent } from '../duckdb.ts';
 import { isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
@@ -87,19 +88,6 @@ export interface RetentionAnalysis {
   mean_remaining_periods_new_customer: number | null;
 }
 
-const POSITIVE_NAMES = new Set([
-  '1',
-  'true',
-  'yes',
-  'y',
-  't',
-  'churn',
-  'churned',
-  'si',
-  'sí',
-  'sim',
-  'positive',
-]);
 /** Tenures beyond this many periods: the unit is too fine for a model of renewals. */
 const MAX_TENURE = 1200;
 
@@ -141,7 +129,7 @@ export async function analyseRetention(t: LoadedTable, o: RetentionOptions): Pro
   const table = quoteIdent(t.table);
   const tq = `CAST(${quoteIdent(o.tenure)} AS DOUBLE)`;
   const yq = `CAST(${quoteIdent(o.target)} AS VARCHAR)`;
-  const positive = await choosePositive(t, o.target, o.positive, targetType);
+  const positive = await choosePositive(t.db, quoteIdent(t.table), o.target, o.positive);
 
   const bad = (
     await t.db.runAndReadAll(
@@ -299,54 +287,4 @@ function columnType(t: LoadedTable, name: string, flag: string): string {
     );
   }
   return col.type;
-}
-
-/** The target value meaning churn, decided as `churn train` does (see churn/churnDataset.ts). */
-async function choosePositive(
-  t: LoadedTable,
-  target: string,
-  asked: string | undefined,
-  type: string,
-): Promise<string> {
-  const q = quoteIdent(target);
-  const r = await t.db.runAndReadAll(
-    `SELECT CAST(${q} AS VARCHAR) AS v, count(*) AS n FROM ${quoteIdent(t.table)} WHERE ${q} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 11`,
-  );
-  const values = r.getRows().map((row) => String(row[0]));
-  const shown = values.slice(0, 10).join(', ') + (values.length > 10 ? ', ...' : '');
-  if (values.length < 2) {
-    throw new InputError(
-      'BAD_TARGET',
-      `target "${target}" has ${values.length === 0 ? 'no values' : `one value only (${values[0]})`}: the model needs customers who churned and customers who are still active`,
-    );
-  }
-  if (asked !== undefined) {
-    // A Yes / No column is read as BOOLEAN: --positive Yes then means true.
-    const word = asked.trim().toLowerCase();
-    if (type === 'BOOLEAN' && !values.includes(asked)) {
-      if (['1', 'true', 'yes', 'y', 't'].includes(word)) asked = 'true';
-      else if (['0', 'false', 'no', 'n', 'f'].includes(word)) asked = 'false';
-    }
-    if (!values.includes(asked)) {
-      throw new InputError(
-        'BAD_TARGET',
-        `--positive "${asked}" is not a value of "${target}"; its values: ${shown}`,
-      );
-    }
-    return asked;
-  }
-  if (values.length > 2) {
-    throw new InputError(
-      'BAD_TARGET',
-      `target "${target}" has ${values.length > 10 ? 'more than 10' : values.length} values (${shown}); say which one means churn with --positive`,
-    );
-  }
-  const known = values.filter((v) => POSITIVE_NAMES.has(v.trim().toLowerCase()));
-  if (known.length !== 1) {
-    throw new InputError(
-      'BAD_TARGET',
-      `which value of "${target}" means churn, ${values[0]} or ${values[1]}? Say it with --positive`,
-    );
-  }
-  return known[0]!;
 }
