@@ -698,6 +698,7 @@ nav#contents { margin: 16px 0 8px; padding: 10px 16px; border: 1px solid var(--l
 nav#contents h3 { font-size: 13px; margin: 8px 0 2px; color: var(--muted); }
 nav#contents ol { margin: 2px 0 6px; padding-left: 26px; }
 table { border-collapse: collapse; }
+table.kv, table.grid { margin-bottom: 12px; }
 table.kv th { text-align: left; font-weight: 500; color: var(--muted); padding: 2px 14px 2px 0; white-space: nowrap; vertical-align: top; }
 table.kv td { padding: 2px 0; font-variant-numeric: tabular-nums; }
 table.grid th, table.grid td { border-bottom: 1px solid var(--line); padding: 4px 10px 4px 4px; text-align: left; vertical-align: top; }
