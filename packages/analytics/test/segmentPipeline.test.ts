@@ -1,6 +1,7 @@
 import { type Matrix, matrix, Rng } from '@clientele/ml';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.ts';
+import { matchSegments, relabelToPrevious } from '../src/pipeline/matchSegments.ts';
 import { nameSegments } from '../src/pipeline/nameSegments.ts';
 import { segmentDrivers } from '../src/pipeline/segmentDrivers.ts';
 import { profileSegments, quartilesInPlace, type SegmentProfile } from '../src/pipeline/segmentProfiles.ts';
@@ -218,5 +219,68 @@ describe('nameSegments', () => {
     expect(es[0]!.description).toMatch(/^12\s%\sde los clientes/);
     expect(pt[0]!.description).toContain('dos clientes');
     for (const set of [es, pt]) expect(new Set(set.map((g) => g.name)).size).toBe(profiles.length);
+  });
+});
+
+describe('matchSegments and relabelToPrevious', () => {
+  it('recovers a known permutation of noisy centroids, and relabels to the previous ids', () => {
+    const rng = new Rng(12);
+    const k = 7;
+    const p = 5;
+    const previous = matrix(
+      k,
+      p,
+      Float64Array.from({ length: k * p }, () => rng.normal() * 4),
+    );
+    const perm = [3, 0, 6, 1, 5, 2, 4]; // current segment i is previous segment perm[i]
+    const current = matrix(k, p);
+    for (let i = 0; i < k; i++) {
+      for (let t = 0; t < p; t++)
+        current.data[i * p + t] = previous.data[perm[i]! * p + t]! + rng.normal() * 0.3;
+    }
+    const match = matchSegments(previous, current);
+    expect(match.map((m) => m.segment)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(match.map((m) => m.previous)).toEqual(perm);
+    for (const m of match) {
+      let s = 0;
+      for (let t = 0; t < p; t++)
+        s += (current.data[m.segment * p + t]! - previous.data[m.previous * p + t]!) ** 2;
+      expect(m.distance).toBeCloseTo(Math.sqrt(s), 12);
+    }
+    const labels = Int32Array.from([0, 1, 2, 3, 4, 5, 6, -1, 6]);
+    const re = relabelToPrevious(labels, match);
+    expect(Array.from(re.mapping)).toEqual(perm);
+    expect(Array.from(re.labels)).toEqual([3, 0, 6, 1, 5, 2, 4, -1, 4]);
+  });
+
+  it('prefers the least total distance over greedy nearest pairs', () => {
+    // Greedy would give current 0 previous 0 (distance 1) and current 1 previous 1 (distance 10).
+    const previous = matrix(2, 1, Float64Array.from([0, 11]));
+    const current = matrix(2, 1, Float64Array.from([1, -2]));
+    expect(matchSegments(previous, current).map((m) => m.previous)).toEqual([1, 0]);
+  });
+
+  it('gives new segments -1 and fresh ids after the previous ones; fewer segments leave ids unused', () => {
+    const previous = matrix(2, 2, Float64Array.from([0, 0, 10, 10]));
+    const current = matrix(4, 2, Float64Array.from([10, 9, 50, 50, 0, 1, -40, 0]));
+    const match = matchSegments(previous, current);
+    expect(match.map((m) => m.previous)).toEqual([1, -1, 0, -1]);
+    expect(match[1]!.distance).toBeCloseTo(Math.hypot(40, 40), 12); // nearest previous centroid
+    const re = relabelToPrevious(Int32Array.from([0, 1, 2, 3, -1]), match);
+    expect(Array.from(re.mapping)).toEqual([1, 2, 0, 3]);
+    expect(Array.from(re.labels)).toEqual([1, 2, 0, 3, -1]);
+
+    const fewer = matchSegments(current, previous);
+    expect(fewer.map((m) => m.previous)).toEqual([2, 0]);
+    expect(Array.from(relabelToPrevious(Int32Array.from([0, 1]), fewer).labels)).toEqual([2, 0]);
+  });
+
+  it('rejects centroids on different features and labels outside the match', () => {
+    expect(() => matchSegments(matrix(2, 3), matrix(2, 2))).toThrow(InputError);
+    const match = matchSegments(
+      matrix(2, 1, Float64Array.from([0, 1])),
+      matrix(2, 1, Float64Array.from([0, 1])),
+    );
+    expect(() => relabelToPrevious(Int32Array.from([0, 2]), match)).toThrow(InputError);
   });
 });

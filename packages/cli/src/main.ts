@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAnalyze } from './commands/analyze.ts';
 import { registerChurn, registerExplain } from './commands/churn.ts';
 import { registerClean } from './commands/clean.ts';
 import { registerCluster } from './commands/cluster.ts';
@@ -24,6 +25,7 @@ const program = new Command('clientele')
   .description('Clientele: customer segments, churn risk and value from your customer data')
   .showHelpAfterError()
   .exitOverride();
+registerAnalyze(program);
 registerCluster(program);
 registerSelect(program);
 registerEmbed(program);

@@ -1,3 +1,4 @@
+export * from './assignment/linearSumAssignment.ts';
 export * from './calibration/isotonic.ts';
 export * from './calibration/platt.ts';
 export { Agglomerative, type AgglomerativeJSON, type AgglomerativeOptions } from './cluster/agglomerative.ts';

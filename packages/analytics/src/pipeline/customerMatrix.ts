@@ -83,16 +83,20 @@ function fillMedians(x: Matrix, features: string[]): Record<string, number> {
  */
 export async function snapshotCustomers(
   t: LoadedTable,
-  opts: { id: string | null; target: string | null },
+  opts: { id: string | null; target: string | null; exclude?: string[] },
 ): Promise<CustomerMatrix> {
-  const f = await buildSnapshotFeatures(t.db, t.table, { id: opts.id, target: opts.target });
+  const f = await buildSnapshotFeatures(t.db, t.table, {
+    id: opts.id,
+    target: opts.target,
+    exclude: opts.exclude,
+  });
   if (f.columns.length === 0) {
     throw new InputError(
       'NO_NUMERIC_COLUMNS',
       'the file has no column to find segments on (no numbers, no categories)',
     );
   }
-  const sql = `SELECT ${f.columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(f.table)}`;
+  const sql = `SELECT ${f.columns.map((col) => `CAST(${quoteIdent(col)} AS DOUBLE)`).join(', ')} FROM ${quoteIdent(f.table)}`;
   const { x } = await readMatrixStream(t.db, sql, f.columns.length);
   const ids = await readIds(t, f.table, f.id);
   const filled = fillMedians(x, f.columns);
@@ -117,7 +121,7 @@ export async function transactionCustomers(
   const mapping = mapTransactionColumns(t.columns, opts.map ?? {});
   const f = await buildTransactionFeatures(t.db, t.table, mapping);
   const features = TRANSACTION_SEGMENT_FEATURES.filter((c) => f.columns.includes(c));
-  const sql = `SELECT ${features.map(quoteIdent).join(', ')} FROM ${quoteIdent(f.table)}`;
+  const sql = `SELECT ${features.map((col) => `CAST(${quoteIdent(col)} AS DOUBLE)`).join(', ')} FROM ${quoteIdent(f.table)}`;
   const { x } = await readMatrixStream(t.db, sql, features.length);
   const ids = await readIds(t, f.table, 'customer_id');
   const column = (name: string): Float64Array | null => {

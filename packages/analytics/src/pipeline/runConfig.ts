@@ -21,12 +21,19 @@ export const runConfigSchema = z
         /** Rows the model-selection table is computed on (a seeded sample). */
         selectionRows: z.number().int().min(100).default(5_000),
         /**
-         * 'log' applies sign(x) log(1 + |x|) to every feature before scaling (money and counts are
-         * heavy-tailed: without it one segment holds nearly everyone); 'auto': log for transaction
-         * logs, none for snapshots.
+         * 'log' applies sign(x) log(1 + |x|) to every feature before scaling: money, counts and
+         * traffic are heavy-tailed, and without it one segment holds nearly everyone (on the
+         * synthetic telco, k-means at k = 4 recovers the planted segments with ARI 0.94 after the
+         * log and 0.83 without). 'auto' is 'log'.
          */
         transform: z.enum(['auto', 'log', 'none']).default('auto'),
-        scale: z.enum(['minmax', 'robust', 'standard']).default('standard'),
+        /**
+         * 'auto': standard for transaction logs (on the synthetic log, the Insiders found are 149 of
+         * the 149 planted high-value customers plus 1, against 149 plus 24 with robust scaling),
+         * robust for snapshots (the synthetic telco: silhouette picks k = 3, ARI 0.68, against k = 2,
+         * ARI 0.42, with standard scaling).
+         */
+        scale: z.enum(['auto', 'minmax', 'robust', 'standard']).default('auto'),
         /** Fix the algorithm and k instead of taking the best silhouette. */
         algorithm: z.enum(ALGORITHMS).optional(),
         k: z.number().int().min(2).optional(),
@@ -38,7 +45,7 @@ export const runConfigSchema = z
         kMax: 8,
         selectionRows: 5_000,
         transform: 'auto',
-        scale: 'standard',
+        scale: 'auto',
       }),
     views: z
       .object({

@@ -18,6 +18,7 @@ export interface Segmentation {
   centroids: Matrix;
   silhouette: number | null;
   transform: 'log' | 'none';
+  scale: 'minmax' | 'robust' | 'standard';
 }
 
 /** sign(x) log(1 + |x|): tames heavy tails (revenue, counts) and keeps zero and sign. */
@@ -92,8 +93,7 @@ export function findSegments(
   seed: number,
   onProgress?: (fraction: number) => void,
 ): Segmentation & { columns: number[] } {
-  const transform =
-    config.transform === 'auto' ? (kind === 'transactions' ? 'log' : 'none') : config.transform;
+  const transform = config.transform === 'auto' ? 'log' : config.transform;
   const columns = varyingColumns(x);
   const kept = matrix(
     x.rows,
@@ -103,7 +103,8 @@ export function findSegments(
       return x.data[i * x.cols + columns[q % columns.length]!]!;
     }),
   );
-  const scaled = scaleMatrix(transform === 'log' ? signedLog(kept) : kept, config.scale);
+  const scale = config.scale === 'auto' ? (kind === 'transactions' ? 'standard' : 'robust') : config.scale;
+  const scaled = scaleMatrix(transform === 'log' ? signedLog(kept) : kept, scale);
   const sample = sampleRows(scaled, config.selectionRows, seed);
   const kMax = Math.min(config.kMax, sample.x.rows - 1);
   const selection = selectModels(sample.x, {
@@ -140,6 +141,7 @@ export function findSegments(
     centroids: centroidsOf(scaled, labels, best.k),
     silhouette,
     transform,
+    scale,
     columns,
   };
 }

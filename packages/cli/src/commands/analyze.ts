@@ -1,0 +1,134 @@
+import { analyze, defaultRunConfig, type RunConfig, readRunConfig } from '@clientele/analytics';
+import { renderRunReport } from '@clientele/analytics/run-report';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { addLoadFlags, type LoadFlags, loadOptions } from '../loadFlags.ts';
+import { printJson } from '../options.ts';
+import { progressBar } from '../progress.ts';
+
+interface AnalyzeFlags extends LoadFlags {
+  input: string;
+  kind?: 'snapshot' | 'transactions';
+  target?: string;
+  positive?: string;
+  plan?: string;
+  config?: string;
+  previous?: string;
+  lang?: 'en' | 'es' | 'pt';
+  seed?: number;
+  out: string;
+  json?: boolean;
+}
+
+export function registerAnalyze(program: Command): void {
+  const cmd = program
+    .command('analyze')
+    .description(
+      'the whole analysis of a customer file: profile, segments (named and explained), churn risk ' +
+        '(with a target) or lifetime value and the Insiders (a transaction log), and report.html',
+    )
+    .requiredOption('--input <file>', 'a snapshot (one row per customer) or a transaction log')
+    .option('--kind <kind>', 'snapshot | transactions (default: recognised from the columns)', parseKind)
+    .option(
+      '--target <column>',
+      'the churn label of a snapshot (default: a column the profile recognises as one)',
+    )
+    .option('--positive <value>', 'the target value that means churned, when it is not obvious')
+    .option('--plan <plan.json>', 'a cleaning plan to apply first (see clientele clean)')
+    .option('--config <run.json>', 'parameters of the run (segmentation, churn, value); defaults otherwise')
+    .option(
+      '--previous <dir>',
+      "an earlier run's folder: segments keep its names, the Insiders' changes are reported",
+    )
+    .option('--lang <lang>', 'language of the report: en | es | pt', parseLang)
+    .option('--seed <s>', 'seed of every random choice (overrides the config)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0)
+        throw new UsageError(`--seed must be a whole number >= 0, got "${v}"`);
+      return n;
+    })
+    .requiredOption('--out <dir>', 'the run folder to write (replaced when the run succeeds)')
+    .option('--json', 'print one JSON object on stdout and nothing else');
+  addLoadFlags(cmd).action(async (flags: AnalyzeFlags) => runAnalyze(flags));
+}
+
+function parseKind(v: string): 'snapshot' | 'transactions' {
+  if (v === 'snapshot' || v === 'transactions') return v;
+  throw new UsageError(`--kind is snapshot or transactions, got "${v}"`);
+}
+
+function parseLang(v: string): 'en' | 'es' | 'pt' {
+  if (v === 'en' || v === 'es' || v === 'pt') return v;
+  throw new UsageError(`--lang is en, es or pt, got "${v}"`);
+}
+
+export async function runAnalyze(flags: AnalyzeFlags): Promise<void> {
+  const config: RunConfig = flags.config ? readRunConfig(flags.config) : defaultRunConfig();
+  if (flags.seed !== undefined) config.seed = flags.seed;
+  const bar = progressBar('analyze', !flags.json);
+  const started = performance.now();
+  const r = await analyze({
+    input: flags.input,
+    out: flags.out,
+    kind: flags.kind,
+    target: flags.target,
+    positive: flags.positive,
+    plan: flags.plan,
+    config,
+    previous: flags.previous,
+    lang: flags.lang,
+    load: loadOptions(flags),
+    renderReport: renderRunReport,
+    onProgress: ({ fraction }) => bar.onProgress(Math.round(fraction * 100), 100),
+  });
+  bar.stop();
+  const rep = r.report;
+  const seconds = (performance.now() - started) / 1000;
+  const result = {
+    kind: rep.kind,
+    out: r.out,
+    segments: {
+      algorithm: rep.segmentation.algorithm,
+      k: rep.segmentation.k,
+      silhouette: rep.segmentation.silhouette,
+      sizes: rep.segmentation.segments.map((s) => s.size),
+      names: rep.segmentation.segments.map((s) => s.name),
+    },
+    churn: rep.churn && { auc: rep.churn.auc, accuracy: rep.churn.accuracy, tiers: rep.churn.tiers },
+    insiders: rep.value && {
+      count: rep.value.insiders.count,
+      customer_share: rep.value.insiders.customerShare,
+      revenue_share: rep.value.insiders.revenueShare,
+    },
+    report: r.files.report_html ?? null,
+    exports: Object.fromEntries(Object.entries(r.files).filter(([k]) => /_(csv|parquet)$/.test(k))),
+    seconds: Math.round(seconds * 1000) / 1000,
+  };
+  if (flags.json) {
+    printJson(result);
+    return;
+  }
+  const lines = [
+    `${rep.kind} of ${rep.input.rows} rows analysed in ${seconds.toFixed(1)} s -> ${r.out}`,
+    `  segments  ${rep.segmentation.algorithm}, k = ${rep.segmentation.k}, silhouette ${rep.segmentation.silhouette?.toFixed(3) ?? '-'}`,
+    ...rep.segmentation.segments.map(
+      (s) => `            ${s.id}. ${s.name} (${s.size}, ${(100 * s.share).toFixed(1)}%)`,
+    ),
+  ];
+  if (rep.churn) {
+    lines.push(
+      `  churn     AUC ${rep.churn.auc.toFixed(3)}, accuracy ${rep.churn.accuracy.toFixed(3)}; ` +
+        Object.entries(rep.churn.tiers)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', '),
+    );
+  }
+  if (rep.value) {
+    const ins = rep.value.insiders;
+    lines.push(
+      `  insiders  ${ins.count} customers (${(100 * ins.customerShare).toFixed(1)}%), ${(100 * ins.revenueShare).toFixed(1)}% of revenue`,
+    );
+  }
+  if (r.files.report_html) lines.push(`  report    ${r.files.report_html}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
