@@ -225,6 +225,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     begin('profile');
     const profile = await profileTable(t);
     writeFileSync(join(tmp, 'profile.json'), `${JSON.stringify(profile, null, 2)}\n`);
+    if (opts.target && !t.columns.some((c) => c.name === opts.target)) {
+      throw new InputError(
+        'UNKNOWN_COLUMN',
+        `--target ${opts.target}: the file has no such column; its columns are ${t.columns.map((c) => c.name).join(', ')}`,
+      );
+    }
     progress('profile');
 
     begin('clean');
@@ -256,12 +262,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       kind === 'snapshot'
         ? (opts.target ?? profile.columns.find((c) => c.role === 'target')?.name ?? null)
         : null;
-    if (opts.target && !t.columns.some((c) => c.name === opts.target)) {
-      throw new InputError(
-        'UNKNOWN_COLUMN',
-        `--target ${opts.target}: the file has no such column; its columns are ${t.columns.map((c) => c.name).join(', ')}`,
-      );
-    }
     const idColumn =
       kind === 'snapshot' ? (profile.columns.find((c) => c.role === 'id')?.name ?? null) : null;
     progress('profile');
