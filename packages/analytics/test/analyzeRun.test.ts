@@ -74,6 +74,8 @@ describe('analyze a transaction log', () => {
       'assignments.parquet',
       'insiders.csv',
       'insiders.parquet',
+      'value.csv',
+      'value.parquet',
       'report.html',
     ]) {
       expect(existsSync(join(run.out, f)), f).toBe(true);
@@ -87,6 +89,10 @@ describe('analyze a transaction log', () => {
     expect(steps.at(-1)).toBe('write:1.00');
     const assignments = csv(join(run.out, 'assignments.csv'));
     expect(assignments.length).toBe(run.report.value!.customers);
+    const value = csv(join(run.out, 'value.csv'));
+    expect(value.length).toBe(assignments.length);
+    expect(value.filter((r) => r['insider'] === '1').length).toBe(run.report.value!.insiders.count);
+    expect(value.every((r) => /^[1-5][1-5][1-5]$/.test(r['rfm_segment']!))).toBe(true);
   });
 
   it('gives the same artifacts for the same input and seed', async () => {
@@ -216,6 +222,17 @@ describe('analyze a telco snapshot', () => {
 });
 
 describe('a run that fails', () => {
+  it('stops when cancelled, at the next step', async () => {
+    const path = join(dir, 'cancel.csv');
+    writeFileSync(path, 'id,a,b\n1,1,2\n2,3,4\n3,5,6\n');
+    const ac = new AbortController();
+    ac.abort();
+    const out = join(dir, 'cancelled');
+    const err = await analyze({ input: path, out, signal: ac.signal }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/analyze failed at step "load": the run was cancelled/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('names the step, leaves no run folder, and keeps the cause in <out>.failed', async () => {
     const path = join(dir, 'small.csv');
     writeFileSync(path, 'id,a,b\n1,1,2\n2,3,4\n3,5,6\n');

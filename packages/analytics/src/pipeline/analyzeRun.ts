@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { type Matrix, matrix } from '@clientele/ml';
 import { applyPlan } from '../cleaning/applyPlan.ts';
 import { parsePlan } from '../cleaning/planSchema.ts';
+import { quoteIdent } from '../duckdb.ts';
 import { InputError } from '../errors.ts';
 import { type LoadedTable, type LoadOptions, loadTable } from '../ingest/loadTable.ts';
 import { profileTable } from '../profile/profileTable.ts';
@@ -439,6 +440,44 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         ins,
       )) {
         files[f.endsWith('.csv') ? 'insiders_csv' : 'insiders_parquet'] = f;
+      }
+      // Every customer's value: RFM scores (from the features), CLV, probability alive, Insider or not.
+      const rfm = (
+        await t.db.runAndReadAll(
+          `SELECT CAST(customer_id AS VARCHAR), r_score, f_score, m_score, rfm_segment FROM ${quoteIdent(c.table)}`,
+        )
+      ).getRows();
+      const rfmById = new Map(
+        rfm.map((r) => [String(r[0]), r.slice(1).map((v) => (v === null ? null : String(v)))]),
+      );
+      const valueRows = c.ids.map((id, i) => [
+        id,
+        labels[i]!,
+        value.insider[i]!,
+        c.revenue![i]!,
+        ...(rfmById.get(id) ?? [null, null, null, null]),
+        value.clv[i]!,
+        value.probabilityAlive[i]!,
+      ]);
+      for (const f of await writeBoth(
+        t,
+        tmp,
+        'value',
+        [
+          'customer_id',
+          'segment',
+          'insider',
+          'revenue',
+          'r_score',
+          'f_score',
+          'm_score',
+          'rfm_segment',
+          'clv',
+          'probability_alive',
+        ],
+        valueRows,
+      )) {
+        files[f.endsWith('.csv') ? 'value_csv' : 'value_parquet'] = f;
       }
       progress('value');
     }

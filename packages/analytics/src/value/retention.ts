@@ -118,7 +118,7 @@ export async function analyseRetention(t: LoadedTable, o: RetentionOptions): Pro
     );
   }
   const tenureType = columnType(t, o.tenure, '--tenure');
-  const targetType = columnType(t, o.target, '--target');
+  columnType(t, o.target, '--target');
   if (!isNumericType(tenureType)) {
     throw new InputError(
       'NOT_NUMERIC',

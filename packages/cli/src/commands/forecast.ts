@@ -149,7 +149,9 @@ function toCsv(f: RevenueForecast): string {
   const q = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   const rows = ['series,month,kind,revenue,lower,upper'];
   for (const s of f.series) {
-    f.months.forEach((m, i) => rows.push(`${q(s.name)},${m},actual,${s.history[i]},,`));
+    f.months.forEach((m, i) => {
+      rows.push(`${q(s.name)},${m},actual,${s.history[i]},,`);
+    });
     for (const p of s.forecast) rows.push(`${q(s.name)},${p.month},forecast,${p.mean},${p.lower},${p.upper}`);
   }
   return `${rows.join('\n')}\n`;
