@@ -14,6 +14,7 @@ import { BENCH_DIR, GENERATOR_VERSION } from './lib/data.ts';
 import { machineInfo } from './lib/machine.ts';
 import { ratio, renderTable } from './lib/table.ts';
 import { type SectionResult, TASK_NAMES, type Task, type TaskName, type TaskResult } from './lib/task.ts';
+import { analyzeTask } from './tasks/analyze.ts';
 import { clvTask } from './tasks/clv.ts';
 import { dbscanTask } from './tasks/dbscan.ts';
 import { gbdtTask } from './tasks/gbdt.ts';
@@ -32,6 +33,7 @@ const TASKS: Record<TaskName, Task> = {
   profile: profileTask,
   gbdt: gbdtTask,
   clv: clvTask,
+  analyze: analyzeTask,
 };
 
 const USAGE = `usage: npm run bench [-- options]

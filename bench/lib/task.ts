@@ -9,6 +9,7 @@ export const TASK_NAMES = [
   'profile',
   'gbdt',
   'clv',
+  'analyze',
 ] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
