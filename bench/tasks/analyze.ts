@@ -80,6 +80,8 @@ interface Measured {
   /** manifest.json `timings`, seconds per step. */
   timings: Record<string, number>;
   summary: Record<string, unknown> | null;
+  /** The step a failed run stopped at (its FAILED.json). */
+  failedStep?: string;
 }
 
 /** The figures `/usr/bin/time -v` appends to stderr. */
@@ -190,7 +192,12 @@ async function measure(ctx: RunContext, d: Dataset, i: number): Promise<Measured
       };
     }
   }
+  // A failed run leaves <out>.failed/FAILED.json with the step it failed at.
+  const failed = join(`${out}.failed`, 'FAILED.json');
+  if (m.status === 'failed' && existsSync(failed))
+    m.failedStep = String(JSON.parse(readFileSync(failed, 'utf8')).step);
   await rm(out, { recursive: true, force: true });
+  await rm(`${out}.failed`, { recursive: true, force: true });
   ctx.log(
     m.status === 'ok'
       ? `  wall ${wallSeconds.toFixed(1)} s, peak RSS ${peakRssMb?.toFixed(0) ?? '?'} MB; steps ${JSON.stringify(m.timings)}`
@@ -206,7 +213,7 @@ function stepSeconds(m: Measured, step: string): number | null {
 
 /** k, silhouette, and AUC (a snapshot) or the Insiders (a transaction log), from the CLI's JSON. */
 function resultText(m: Measured): string {
-  if (m.status !== 'ok' || !m.summary) return m.status;
+  if (m.status !== 'ok' || !m.summary) return m.failedStep ? `${m.status} at step ${m.failedStep}` : m.status;
   const s = m.summary as {
     segments?: { algorithm?: string; k?: number; silhouette?: number | null };
     churn?: { auc?: number } | null;
