@@ -70,6 +70,31 @@ export function findMlPurityViolations(files: SourceFile[]): string[] {
   return problems;
 }
 
+/**
+ * The server's store is written once against Kysely; PGlite and pg are two dialects of it, chosen
+ * in one place (STYLE.md 7). Only these files may import the drivers themselves.
+ */
+export const STORE_DRIVER_FILES: readonly string[] = [
+  'packages/server/src/store/openStore.ts',
+  'packages/server/src/store/pgliteDialect.ts',
+];
+const STORE_DRIVERS = /^(pg|pg-pool|@electric-sql\/pglite)(\/|$)/;
+
+/** Server rules: database drivers only where the dialect is chosen. */
+export function findServerViolations(files: SourceFile[]): string[] {
+  const problems: string[] = [];
+  for (const f of files.filter((x) => x.pkg === 'server')) {
+    if (STORE_DRIVER_FILES.includes(f.path)) continue;
+    for (const spec of importsOf(f.text)) {
+      if (STORE_DRIVERS.test(spec))
+        problems.push(
+          `${f.path}: imports ${spec}; go through the Store (Kysely) that store/openStore.ts opens`,
+        );
+    }
+  }
+  return problems;
+}
+
 /** Drops comments so prose that names a banned call does not trip the checks. */
 export function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');

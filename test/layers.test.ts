@@ -5,6 +5,7 @@ import {
   ALLOWED,
   findLayerViolations,
   findMlPurityViolations,
+  findServerViolations,
   importsOf,
   readSources,
 } from '../scripts/layers.ts';
@@ -16,7 +17,7 @@ describe('package layering (DESIGN.md: ml <- analytics <- server <- cli)', () =>
 
   it('reads the sources of every package', () => {
     const pkgs = new Set(sources.map((s) => s.pkg));
-    expect([...pkgs].sort()).toEqual(expect.arrayContaining(['analytics', 'cli', 'ml']));
+    expect([...pkgs].sort()).toEqual(expect.arrayContaining(['analytics', 'cli', 'ml', 'server']));
   });
 
   it('has no import against the direction', () => {
@@ -25,6 +26,27 @@ describe('package layering (DESIGN.md: ml <- analytics <- server <- cli)', () =>
 
   it('keeps ml pure: no I/O, no Math.random, no console', () => {
     expect(findMlPurityViolations(sources)).toEqual([]);
+  });
+
+  it('lets only cli import server, and server only analytics and ml', () => {
+    const importers = Object.keys(ALLOWED).filter((pkg) => ALLOWED[pkg]!.includes('server'));
+    expect(importers).toEqual(['cli']);
+    expect([...ALLOWED['server']!].sort()).toEqual(['analytics', 'ml']);
+  });
+
+  it('keeps the database drivers inside the server store', () => {
+    expect(findServerViolations(sources)).toEqual([]);
+    const bad = [
+      { pkg: 'server', path: 'packages/server/src/http/x.ts', text: "import pg from 'pg';" },
+      {
+        pkg: 'server',
+        path: 'packages/server/src/store/repos/y.ts',
+        text: "import { PGlite } from '@electric-sql/pglite';",
+      },
+      { pkg: 'server', path: 'packages/server/src/store/openStore.ts', text: "import pg from 'pg';" },
+      { pkg: 'server', path: 'packages/server/src/z.ts', text: "import { sql } from 'kysely';" },
+    ];
+    expect(findServerViolations(bad)).toHaveLength(2);
   });
 
   it('declares in package.json only the workspace packages it may import', () => {
@@ -48,9 +70,20 @@ describe('package layering (DESIGN.md: ml <- analytics <- server <- cli)', () =>
       },
       { pkg: 'cli', path: 'packages/cli/src/d.ts', text: "import '@clientele/ml';" },
       { pkg: 'web', path: 'packages/web/src/e.tsx', text: "import type { A } from '@clientele/server';" },
+      { pkg: 'server', path: 'packages/server/src/f.ts', text: "import { run } from '@clientele/cli';" },
+      {
+        pkg: 'analytics',
+        path: 'packages/analytics/src/g.ts',
+        text: "import { openStore } from '@clientele/server';",
+      },
+      {
+        pkg: 'server',
+        path: 'packages/server/src/h.ts',
+        text: "import { analyze } from '@clientele/analytics';",
+      },
     ];
     const problems = findLayerViolations(bad);
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(6);
     expect(problems.join('\n')).toMatch(/packages\/web\/src\/e.tsx/);
   });
 

@@ -1,0 +1,29 @@
+export { jsonb } from './jsonb.ts';
+export { MIGRATIONS } from './migrations.ts';
+export { openStore, redact, type Store, StoreError, type StoreKind, type StoreOptions } from './openStore.ts';
+export { PGliteDialect, type PGliteLike } from './pgliteDialect.ts';
+export { createApiToken, findApiTokenByHash } from './repos/apiTokens.ts';
+export { listAudit, recordAudit } from './repos/auditLog.ts';
+export {
+  type CustomerRow,
+  countCustomers,
+  customerLookup,
+  findCustomer,
+  insertCustomers,
+} from './repos/customers.ts';
+export { createDataset, getDataset, listDatasets, type NewDataset } from './repos/datasets.ts';
+export { newId } from './repos/ids.ts';
+export { createOrganisation, getOrganisation } from './repos/organisations.ts';
+export {
+  listVersions,
+  PublishError,
+  type PublishedResults,
+  publishRun,
+  readPublished,
+  writeRunResult,
+} from './repos/results.ts';
+export { createRun, getRun, listRuns, type RunPatch, updateRun } from './repos/runs.ts';
+export { listSegmentNames, setSegmentName } from './repos/segmentNames.ts';
+export { addMembership, createTeam, listMemberships, listTeams } from './repos/teams.ts';
+export { createUser, findUserByEmail, getUser, listUsers, type NewUser } from './repos/users.ts';
+export * from './schema.ts';

@@ -1,0 +1,281 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { DATASET_KINDS, ROLES, RUN_STATUSES } from './schema.ts';
+
+const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+const now = sql`now()`;
+
+/**
+ * The store's one set of migrations, in order, run at every open (PGlite and PostgreSQL alike).
+ * A migration, once committed, is never edited: a change is a new entry at the end.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('organisations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id'))
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addUniqueConstraint('users_org_id_id_key', ['org_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('users_email_key')
+        .on('users')
+        .unique()
+        .expression(sql`lower(email)`)
+        .execute();
+
+      await db.schema
+        .createTable('teams')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addUniqueConstraint('teams_org_id_id_key', ['org_id', 'id'])
+        .addUniqueConstraint('teams_org_id_name_key', ['org_id', 'name'])
+        .execute();
+
+      // Composite keys (org_id, ...) keep a row from pointing into another organisation.
+      await db.schema
+        .createTable('memberships')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in (${list(ROLES)})`))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addPrimaryKeyConstraint('memberships_pkey', ['team_id', 'user_id'])
+        .addForeignKeyConstraint(
+          'memberships_team_fkey',
+          ['org_id', 'team_id'],
+          'teams',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .addForeignKeyConstraint(
+          'memberships_user_fkey',
+          ['org_id', 'user_id'],
+          'users',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema.createIndex('memberships_user_idx').on('memberships').column('user_id').execute();
+
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('last_used_at', 'timestamptz')
+        .addColumn('expires_at', 'timestamptz')
+        .addColumn('revoked_at', 'timestamptz')
+        .addForeignKeyConstraint(
+          'api_tokens_user_fkey',
+          ['org_id', 'user_id'],
+          'users',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+
+      await db.schema
+        .createTable('datasets')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in (${list(DATASET_KINDS)})`))
+        .addColumn('rows', 'bigint', (c) => c.notNull().check(sql`rows >= 0`))
+        .addColumn('bytes', 'bigint', (c) => c.notNull().check(sql`bytes >= 0`))
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('deleted_at', 'timestamptz')
+        .addUniqueConstraint('datasets_org_id_id_key', ['org_id', 'id'])
+        .execute();
+
+      await db.schema
+        .createTable('customers')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('dataset_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('phone', 'text')
+        .addColumn('email', 'text')
+        .addColumn('location', 'text')
+        .addColumn('store', 'text')
+        .addColumn('attributes', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addPrimaryKeyConstraint('customers_pkey', ['dataset_id', 'customer_id'])
+        .addForeignKeyConstraint(
+          'customers_dataset_fkey',
+          ['org_id', 'dataset_id'],
+          'datasets',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      // Lookout: one customer of an organisation by its id.
+      await db.schema
+        .createIndex('customers_org_customer_idx')
+        .on('customers')
+        .columns(['org_id', 'customer_id'])
+        .execute();
+
+      await db.schema
+        .createTable('runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('dataset_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('queued')
+            .check(sql`status in (${list(RUN_STATUSES)})`),
+        )
+        .addColumn('progress', 'double precision', (c) =>
+          c.notNull().defaultTo(0).check(sql`progress >= 0 and progress <= 1`),
+        )
+        .addColumn('step', 'text')
+        .addColumn('config', 'jsonb', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('log', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('started_at', 'timestamptz')
+        .addColumn('finished_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addUniqueConstraint('runs_org_id_id_key', ['org_id', 'id'])
+        .addForeignKeyConstraint(
+          'runs_dataset_fkey',
+          ['org_id', 'dataset_id'],
+          'datasets',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema
+        .createIndex('runs_dataset_idx')
+        .on('runs')
+        .columns(['dataset_id', 'created_at'])
+        .execute();
+      await db.schema.createIndex('runs_status_idx').on('runs').column('status').execute();
+
+      await db.schema
+        .createTable('run_results')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('data', 'jsonb', (c) => c.notNull())
+        .addPrimaryKeyConstraint('run_results_pkey', ['run_id', 'key'])
+        .addForeignKeyConstraint(
+          'run_results_run_fkey',
+          ['org_id', 'run_id'],
+          'runs',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+
+      await db.schema
+        .createTable('published_results')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('dataset_id', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('published_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('published_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addForeignKeyConstraint(
+          'published_results_dataset_fkey',
+          ['org_id', 'dataset_id'],
+          'datasets',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .addForeignKeyConstraint('published_results_run_fkey', ['org_id', 'run_id'], 'runs', ['org_id', 'id'])
+        .execute();
+
+      await db.schema
+        .createTable('result_versions')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('dataset_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('published_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('published_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addPrimaryKeyConstraint('result_versions_pkey', ['dataset_id', 'version'])
+        .addForeignKeyConstraint(
+          'result_versions_dataset_fkey',
+          ['org_id', 'dataset_id'],
+          'datasets',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .addForeignKeyConstraint(
+          'result_versions_run_fkey',
+          ['org_id', 'run_id'],
+          'runs',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+
+      await db.schema
+        .createTable('segment_names')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('segment_id', 'text', (c) => c.notNull())
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('updated_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addUniqueConstraint('segment_names_run_segment_team_key', ['run_id', 'segment_id', 'team_id'])
+        .addForeignKeyConstraint(
+          'segment_names_run_fkey',
+          ['org_id', 'run_id'],
+          'runs',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .addForeignKeyConstraint(
+          'segment_names_team_fkey',
+          ['org_id', 'team_id'],
+          'teams',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id'))
+        .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('detail', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      await db.schema.createIndex('audit_log_org_at_idx').on('audit_log').columns(['org_id', 'at']).execute();
+    },
+  },
+};
+
+/** Hands the in-code migrations to Kysely's Migrator. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

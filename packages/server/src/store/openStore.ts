@@ -1,0 +1,153 @@
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations.ts';
+import { PGliteDialect } from './pgliteDialect.ts';
+import type { Database } from './schema.ts';
+
+/** Where the store lives: a PGlite data folder, PGlite in memory, or a PostgreSQL server. */
+export type StoreOptions =
+  | { dataDir: string }
+  | { memory: true }
+  | {
+      databaseUrl: string;
+      /** A schema to work in (created if missing; the tests use a fresh one each). */
+      schema?: string;
+      /** Connections in the pool (default 10). */
+      poolSize?: number;
+    };
+
+export type StoreKind = 'pglite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: StoreKind;
+  /** The schema the PostgreSQL store works in, when one was given. */
+  schema?: string;
+  /** Names of the applied migrations, oldest first. */
+  migrations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** A store that could not be opened or migrated: says where, and what to do. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  readonly code: 'STORE_UNREACHABLE' | 'MIGRATION_FAILED';
+  constructor(code: StoreError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+const INT8 = 20;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Opens the store and brings its tables up to date (the migrations run at every open and do
+ * nothing when there is nothing new). bigint reads as a JS number on both dialects (counts,
+ * row and byte totals stay far below 2^53), so `count(*)` is a number everywhere.
+ *
+ * @example
+ * const store = await openStore({ dataDir: '.clientele/data' });   // embedded
+ * const store = await openStore({ databaseUrl: process.env.DATABASE_URL! });
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const opened = 'databaseUrl' in options ? await openPostgres(options) : await openPGlite(options);
+  const migrator = new Migrator({
+    db: opened.db,
+    provider: migrationProvider,
+    ...(opened.schema ? { migrationTableSchema: opened.schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await opened.db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StoreError('MIGRATION_FAILED', `migration ${failed} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return {
+    ...opened,
+    migrations: async () =>
+      (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined).map((m) => m.name),
+    close: () => opened.db.destroy(),
+  };
+}
+
+async function openPGlite(
+  options: { dataDir: string } | { memory: true },
+): Promise<Pick<Store, 'db' | 'kind' | 'schema'>> {
+  if ('dataDir' in options) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create('dataDir' in options ? options.dataDir : undefined, {
+    parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
+  });
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: 'pglite' };
+}
+
+async function openPostgres(options: {
+  databaseUrl: string;
+  schema?: string;
+  poolSize?: number;
+}): Promise<Pick<Store, 'db' | 'kind' | 'schema'>> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new StoreError('STORE_UNREACHABLE', `schema "${schema}" must be lower-case letters, digits and _`);
+  }
+  const config: pg.PoolConfig = {
+    connectionString: withUser(options.databaseUrl),
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as never,
+    },
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  };
+  const pool = new pg.Pool(config);
+  // An idle client that loses its server emits 'error'; without a listener that would end the process.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end();
+    throw new StoreError(
+      'STORE_UNREACHABLE',
+      `cannot reach PostgreSQL at ${redact(options.databaseUrl)}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', schema };
+}
+
+/**
+ * A URL without a user name means the user running us, as for psql (pg itself looks at $USER
+ * alone, which services and CI often leave unset).
+ */
+function withUser(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username !== '') return url;
+    u.username = process.env['PGUSER'] || process.env['USER'] || userInfo().username;
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}

@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { Database, Membership, Role, Team } from '../schema.ts';
+import { newId } from './ids.ts';
+
+export async function createTeam(
+  db: Kysely<Database>,
+  input: { orgId: string; name: string },
+): Promise<Team> {
+  return db
+    .insertInto('teams')
+    .values({ id: newId(), org_id: input.orgId, name: input.name })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function listTeams(db: Kysely<Database>, orgId: string): Promise<Team[]> {
+  return db.selectFrom('teams').selectAll().where('org_id', '=', orgId).orderBy('name').execute();
+}
+
+/** Puts a user in a team with a role (both of the same organisation: the database checks it). */
+export async function addMembership(
+  db: Kysely<Database>,
+  input: { orgId: string; teamId: string; userId: string; role: Role },
+): Promise<Membership> {
+  return db
+    .insertInto('memberships')
+    .values({ org_id: input.orgId, team_id: input.teamId, user_id: input.userId, role: input.role })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The memberships of an organisation, or of one of its users. */
+export async function listMemberships(
+  db: Kysely<Database>,
+  orgId: string,
+  userId?: string,
+): Promise<Membership[]> {
+  let q = db.selectFrom('memberships').selectAll().where('org_id', '=', orgId);
+  if (userId !== undefined) q = q.where('user_id', '=', userId);
+  return q.orderBy('team_id').orderBy('user_id').execute();
+}

@@ -1,0 +1,198 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+/**
+ * The store's tables as Kysely sees them. Ids are text UUIDs made in TypeScript
+ * (`crypto.randomUUID()`); times are timestamptz, read as `Date`; bigint columns read as
+ * `number` on both dialects (see openStore.ts); jsonb columns are written through `jsonb(value)`.
+ */
+export interface Database {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  memberships: MembershipsTable;
+  api_tokens: ApiTokensTable;
+  datasets: DatasetsTable;
+  customers: CustomersTable;
+  runs: RunsTable;
+  run_results: RunResultsTable;
+  published_results: PublishedResultsTable;
+  result_versions: ResultVersionsTable;
+  segment_names: SegmentNamesTable;
+  audit_log: AuditLogTable;
+}
+
+/** JSON text for a jsonb column; made only by `jsonb()`, so a raw string is never stored by mistake. */
+export type JsonText = string & { readonly __json: unique symbol };
+
+/** A jsonb column: reads as T, written as `jsonb(value)`. */
+export type Jsonb<T> = ColumnType<T, JsonText, JsonText>;
+
+/** A timestamptz column the database fills in (`default now()`). */
+export type CreatedAt = ColumnType<Date, Date | undefined, Date>;
+
+/** A timestamptz column that may be empty. */
+export type MaybeTime = ColumnType<Date | null, Date | null | undefined, Date | null>;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export const ROLES = ['manager', 'marketing', 'data_scientist', 'support'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const DATASET_KINDS = ['snapshot', 'transactions'] as const;
+export type DatasetKind = (typeof DATASET_KINDS)[number];
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  /** Stored lower-cased; unique across the whole system. */
+  email: string;
+  password_hash: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface TeamsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  team_id: string;
+  user_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: CreatedAt;
+  last_used_at: MaybeTime;
+  expires_at: MaybeTime;
+  revoked_at: MaybeTime;
+}
+
+export interface DatasetsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  kind: DatasetKind;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  deleted_at: MaybeTime;
+}
+
+export interface CustomersTable {
+  org_id: string;
+  dataset_id: string;
+  customer_id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  location: string | null;
+  store: string | null;
+  attributes: Jsonb<JsonObject>;
+}
+
+export interface RunsTable {
+  id: string;
+  org_id: string;
+  dataset_id: string;
+  status: ColumnType<RunStatus, RunStatus | undefined, RunStatus>;
+  /** 0..1 */
+  progress: ColumnType<number, number | undefined, number>;
+  step: string | null;
+  config: Jsonb<JsonObject>;
+  error: string | null;
+  log: ColumnType<string, string | undefined, string>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  started_at: MaybeTime;
+  finished_at: MaybeTime;
+  updated_at: CreatedAt;
+  /** Row version for compare-and-set updates by job runners; +1 on every change. */
+  version: ColumnType<number, number | undefined, number>;
+}
+
+/** One named piece of a run's results (segments, scores, metrics, ...), written before publishing. */
+export interface RunResultsTable {
+  org_id: string;
+  run_id: string;
+  key: string;
+  data: Jsonb<JsonValue>;
+}
+
+/** The current published run of each dataset: the one row readers follow. */
+export interface PublishedResultsTable {
+  org_id: string;
+  dataset_id: string;
+  run_id: string;
+  version: number;
+  published_at: CreatedAt;
+  published_by: string | null;
+}
+
+/** Every version ever published, per dataset. */
+export interface ResultVersionsTable {
+  org_id: string;
+  dataset_id: string;
+  version: number;
+  run_id: string;
+  published_at: CreatedAt;
+  published_by: string | null;
+}
+
+/** A team's name and description for one segment of one run (teams may differ: F3). */
+export interface SegmentNamesTable {
+  id: string;
+  org_id: string;
+  run_id: string;
+  segment_id: string;
+  team_id: string;
+  name: string;
+  description: string;
+  updated_by: string | null;
+  updated_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: string;
+  org_id: string;
+  user_id: string | null;
+  action: string;
+  subject: string;
+  detail: Jsonb<JsonObject>;
+  at: CreatedAt;
+}
+
+export type Organisation = Selectable<OrganisationsTable>;
+export type User = Selectable<UsersTable>;
+export type Team = Selectable<TeamsTable>;
+export type Membership = Selectable<MembershipsTable>;
+export type ApiToken = Selectable<ApiTokensTable>;
+export type Dataset = Selectable<DatasetsTable>;
+export type Customer = Selectable<CustomersTable>;
+export type NewCustomer = Insertable<CustomersTable>;
+export type Run = Selectable<RunsTable>;
+export type SegmentName = Selectable<SegmentNamesTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
