@@ -353,13 +353,3 @@ describe('clientele select and embed', () => {
     expect(r.stderr).toContain('--target');
   });
 });
-
-describe('clientele demo', () => {
-  it('runs the main job on built-in data and recovers the planted segments', async () => {
-    const r = await run('demo', '--rows', '3000', '--dir', join(dir, 'demo'));
-    expect(r.code, r.stderr).toBe(0);
-    const ari = Number(/adjusted Rand index ([0-9.]+)/.exec(r.stdout)?.[1]);
-    expect(ari).toBeGreaterThan(0.8);
-    expect(readLabels(join(dir, 'demo', 'segments.csv'))).toHaveLength(3001);
-  });
-});

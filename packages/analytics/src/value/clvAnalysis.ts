@@ -61,6 +61,8 @@ export interface ClvAnalysis {
   gammaGamma: GammaGammaModel;
   /** Customers with a first purchase on the last day of the fit period (T = 0): not modelled. */
   tooNew: number;
+  /** Repeat buyers whose net repeat spend is zero or less: left out of the spend model, valued at 0. */
+  nonPositiveSpend: number;
   holdout: null | {
     from: string;
     through: string;
@@ -131,6 +133,19 @@ function modelled(s: CustomerSummary): { kept: CustomerSummary; dropped: number 
     },
     dropped: s.ids.length - keep.length,
   };
+}
+
+/** Repeat buyers whose mean repeat spend is zero or less (returns cancel their purchases). */
+function nonPositiveSpend(s: CustomerSummary): { keep: Uint8Array; count: number } {
+  const keep = new Uint8Array(s.ids.length).fill(1);
+  let count = 0;
+  for (let i = 0; i < keep.length; i++) {
+    if (s.frequency[i]! > 0 && !(s.monetaryValue[i]! > 0)) {
+      keep[i] = 0;
+      count++;
+    }
+  }
+  return { keep, count };
 }
 
 /** An ml fit that cannot converge, in the words of the data. */
@@ -207,7 +222,13 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
   const tFitGammaGamma = performance.now();
   let gammaGamma: GammaGammaModel;
   try {
-    gammaGamma = fitGammaGamma({ frequency: fitData.frequency, monetaryValue: fitData.monetaryValue });
+    // Repeat buyers whose returns outweigh their repeat purchases have no spend to model: they are
+    // left out of the fit (counted) and valued at zero below.
+    const keep = nonPositiveSpend(fitData).keep;
+    gammaGamma = fitGammaGamma({
+      frequency: fitData.frequency.filter((_, i) => keep[i]),
+      monetaryValue: fitData.monetaryValue.filter((_, i) => keep[i]),
+    });
   } catch (err) {
     explainFit(err, 'the spend model (Gamma-Gamma)');
   }
@@ -238,13 +259,15 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
   );
   const horizonMonths =
     horizonUnit === 'month' ? horizon : Math.max(1, Math.round((horizon * 7) / (365.25 / 12)));
+  const spendless = nonPositiveSpend(now);
   const value = customerLifetimeValue({
     bgnbd,
     gammaGamma,
     frequency: now.frequency,
     recency: now.recency,
     T: now.T,
-    monetaryValue: now.monetaryValue,
+    // Any positive stand-in: these customers' spend and CLV are set to zero just below.
+    monetaryValue: now.monetaryValue.map((m, i) => (spendless.keep[i] ? m : 1)),
     timeUnit,
     horizonMonths,
     discountRateMonthly: discountRate,
@@ -252,6 +275,13 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
       ? { interval: { draws: intervalDraws, seed: opts.seed ?? 0, level: intervalLevel } }
       : {}),
   });
+  for (let i = 0; i < spendless.keep.length; i++) {
+    if (spendless.keep[i]) continue;
+    value.expectedSpend[i] = 0;
+    value.clv[i] = 0;
+    if (value.lower) value.lower[i] = 0;
+    if (value.upper) value.upper[i] = 0;
+  }
   let expected = value.expectedPurchases;
   if (horizonUnit === 'week') {
     // A horizon in weeks is counted exactly for purchases; CLV discounts by whole months.
@@ -281,6 +311,7 @@ export async function analyseClv(t: LoadedTable, opts: ClvOptions = {}): Promise
     bgnbd,
     gammaGamma,
     tooNew: calibrationEnd === null ? tooNew : tooNewNow,
+    nonPositiveSpend: spendless.count,
     holdout,
     customers: now,
     probabilityAlive: aliveNow,

@@ -200,6 +200,7 @@ function summary(
       mean_probability_alive: sum(a.probabilityAlive) / a.probabilityAlive.length,
     },
     n_customers_too_new: a.tooNew,
+    n_repeat_buyers_nonpositive_spend: a.nonPositiveSpend,
     date_form: a.days.dateForm,
     mapping: a.mapping,
     rows: {
