@@ -156,6 +156,27 @@ describe('clientele clv: other logs and mistakes', () => {
     expect(j.n_customers).toBe(3000);
   });
 
+  it('values at zero a repeat buyer whose returns outweigh the repeat purchases, and fits the rest', async () => {
+    const log = join(dir, 'returns.csv');
+    expect(
+      (await run('demo-data', 'purchases', '--customers', '3000', '--seed', '4', '--out', log)).code,
+    ).toBe(0);
+    // Customer R buys on two days; on the second day a larger return cancels the purchase.
+    const extra = ['R,1997-02-01,40.00', 'R,1997-03-01,20.00', 'R,1997-03-01,-90.00'].join('\n');
+    writeFileSync(log, `${readFileSync(log, 'utf8')}${extra}\n`);
+    const out = join(dir, 'returns_clv.csv');
+    const r = await run('clv', '--input', log, '--interval-draws', '0', '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout);
+    expect(j.n_repeat_buyers_nonpositive_spend).toBe(1);
+    const row = readFileSync(out, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('R,'))!;
+    const cells = row.split(',');
+    expect(Number(cells[7])).toBe(0);
+    expect(Number(cells[8])).toBe(0);
+  });
+
   it('says in words why a log where everyone bought once cannot be fitted, and exits non-zero', async () => {
     const rows = ['customer_id,date,amount'];
     for (let c = 1; c <= 50; c++) rows.push(`${c},2011-01-${String(1 + (c % 28)).padStart(2, '0')},10`);
