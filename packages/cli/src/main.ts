@@ -12,6 +12,7 @@ import { registerForecast } from './commands/forecast.ts';
 import { registerProfile } from './commands/profile.ts';
 import { registerRetention } from './commands/retention.ts';
 import { registerSelect } from './commands/select.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerTest } from './commands/test.ts';
 import { describeError } from './errors.ts';
 
@@ -40,6 +41,7 @@ registerClv(program);
 registerTest(program);
 registerForecast(program);
 registerRetention(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -125,7 +125,9 @@ export function describeHttpError(err: FastifyError | Error): { status: number; 
   const e = err as FastifyError;
   const code = e.code ? FASTIFY_CODES[e.code] : undefined;
   if (code === 'INVALID_JSON') {
-    return { status: 400, body: errorBody(code, `the body is not valid JSON: ${e.message}`) };
+    const detail =
+      e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'it is empty' : 'check its quotes, commas and braces';
+    return { status: 400, body: errorBody(code, `the body is not valid JSON (${detail})`) };
   }
   if (code === 'PAYLOAD_TOO_LARGE') {
     return { status: 413, body: errorBody(code, 'the body is larger than this endpoint accepts') };

@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { parseIntOption } from '../options.ts';
+
+interface ServeFlags {
+  port: number;
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+const DEFAULT_DATA_DIR = '.clientele/data';
+const HOST = '127.0.0.1';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'the platform server: the HTTP API on 127.0.0.1 over the store (embedded PGlite in a data folder, or PostgreSQL)',
+    )
+    .option(
+      '--port <n>',
+      'port to listen on, on 127.0.0.1 (0: any free port)',
+      parseIntOption('port', 0),
+      3000,
+    )
+    .option('--data-dir <folder>', `the embedded store's folder (default ${DEFAULT_DATA_DIR})`)
+    .option(
+      '--database-url <url>',
+      'a PostgreSQL server instead of the embedded store (default: $DATABASE_URL if set)',
+    )
+    .addHelpText(
+      'after',
+      '\nComing in a later version: --demo (a demo organisation with the demo data already analysed and a user for each role).\n' +
+        'Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.',
+    )
+    .action(async (flags: ServeFlags) => runServe(flags));
+}
+
+async function runServe(flags: ServeFlags): Promise<void> {
+  if (flags.port > 65_535) throw new UsageError(`--port must be at most 65535, got ${flags.port}`);
+  if (flags.dataDir !== undefined && flags.databaseUrl !== undefined) {
+    throw new UsageError('--data-dir and --database-url are two different stores: give one of them');
+  }
+  const databaseUrl =
+    flags.databaseUrl ?? (flags.dataDir === undefined ? process.env['DATABASE_URL'] : undefined);
+  // Loaded here, not at the top: the server's dependencies would slow every other command's start.
+  const { buildApp, openStore, redact, StoreError } = await import('@clientele/server');
+
+  const where = databaseUrl
+    ? `PostgreSQL at ${redact(databaseUrl)}`
+    : `PGlite in ${flags.dataDir ?? DEFAULT_DATA_DIR}`;
+  process.stderr.write(`clientele serve: opening the store (${where})\n`);
+  let store: Awaited<ReturnType<typeof openStore>>;
+  try {
+    store = await openStore(databaseUrl ? { databaseUrl } : { dataDir: flags.dataDir ?? DEFAULT_DATA_DIR });
+  } catch (err) {
+    if (err instanceof StoreError)
+      throw new UsageError(`${err.message}; check --database-url / DATABASE_URL`);
+    throw err;
+  }
+  const app = await buildApp({ store });
+  let url: string;
+  try {
+    url = await app.listen({ host: HOST, port: flags.port });
+  } catch (err) {
+    await store.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`port ${flags.port} on ${HOST} is in use; pick another with --port`);
+    }
+    throw err;
+  }
+  process.stdout.write(
+    `Clientele server: ${url} (health: ${url}/api/health, API: ${url}/api/openapi.json)\n`,
+  );
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  process.stderr.write(`clientele serve: ${signal}: finishing open requests and closing the store\n`);
+  await app.close();
+  await store.close();
+  process.stderr.write('clientele serve: stopped\n');
+}
