@@ -126,38 +126,41 @@ export async function runChurn(
   const groupColumns =
     opts.config.groupBy ?? t.columns.filter((c) => GROUP_NAMES.test(c.name.trim())).map((c) => c.name);
   const byGroup: ChurnReport['byGroup'] = [];
-  for (const column of groupColumns) {
+  if (groupColumns.length > 0) {
+    // One scored row per customer, joined to the file by id in SQL: counting in JS meant pulling
+    // 371,589 pairs of strings out of DuckDB per column.
+    await t.db.run('CREATE OR REPLACE TEMP TABLE run_scores (id VARCHAR, p DOUBLE, high INTEGER)');
+    const app = await t.db.createAppender('run_scores');
+    for (let i = 0; i < n; i++) {
+      if (rowOf[i]! < 0) continue;
+      app.appendVarchar(opts.customerIds[i]!);
+      app.appendDouble(probability[i]!);
+      app.appendInteger(tier[i] === 'High' || tier[i] === 'Critical' ? 1 : 0);
+      app.endRow();
+    }
+    app.closeSync();
     const idExpr = opts.id
       ? `CAST(${quoteIdent(opts.id)} AS VARCHAR)`
       : 'CAST(row_number() OVER () AS VARCHAR)';
-    const rows = (
-      await t.db.runAndReadAll(
-        `SELECT ${idExpr}, CAST(${quoteIdent(column)} AS VARCHAR) FROM ${quoteIdent(t.table)}`,
-      )
-    ).getRows();
-    const acc = new Map<string, { customers: number; sum: number; high: number }>();
-    for (const [id, raw] of rows) {
-      const i = position.get(String(id));
-      if (i === undefined || rowOf[i]! < 0) continue;
-      const value = raw === null ? '(missing)' : String(raw);
-      const a = acc.get(value) ?? { customers: 0, sum: 0, high: 0 };
-      a.customers++;
-      a.sum += probability[i]!;
-      if (tier[i] === 'High' || tier[i] === 'Critical') a.high++;
-      acc.set(value, a);
+    for (const column of groupColumns) {
+      const rows = (
+        await t.db.runAndReadAll(`
+          WITH f AS (SELECT ${idExpr} AS id, coalesce(CAST(${quoteIdent(column)} AS VARCHAR), '(missing)') AS v FROM ${quoteIdent(t.table)})
+          SELECT v, CAST(count(*) AS DOUBLE), avg(p), CAST(sum(high) AS DOUBLE)
+          FROM f JOIN run_scores s USING (id)
+          GROUP BY v ORDER BY 4 DESC, 2 DESC, v LIMIT 50`)
+      ).getRows();
+      byGroup.push({
+        column,
+        rows: rows.map(([v, customers, mean, high]) => ({
+          value: String(v),
+          customers: Number(customers),
+          meanProbability: Number(mean),
+          highOrCritical: Number(high),
+        })),
+      });
     }
-    byGroup.push({
-      column,
-      rows: [...acc.entries()]
-        .map(([value, a]) => ({
-          value,
-          customers: a.customers,
-          meanProbability: a.sum / a.customers,
-          highOrCritical: a.high,
-        }))
-        .sort((a, b) => b.highOrCritical - a.highOrCritical || b.customers - a.customers)
-        .slice(0, 50),
-    });
+    await t.db.run('DROP TABLE run_scores');
   }
 
   return {

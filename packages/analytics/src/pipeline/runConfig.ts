@@ -60,13 +60,13 @@ export const runConfigSchema = z
         leaves: z.number().int().min(2).default(31),
         learningRate: z.number().positive().default(0.1),
         /** Top reasons are computed (exact TreeSHAP) for the riskiest customers, this many at most. */
-        reasonsFor: z.number().int().min(0).default(20_000),
+        reasonsFor: z.number().int().min(0).default(5_000),
         reasons: z.number().int().min(0).max(10).default(3),
         /** Columns to count risk by (store, region); default: columns named like store, region, city, state. */
         groupBy: z.array(z.string()).optional(),
       })
       .strict()
-      .default({ trees: 100, leaves: 31, learningRate: 0.1, reasonsFor: 20_000, reasons: 3 }),
+      .default({ trees: 100, leaves: 31, learningRate: 0.1, reasonsFor: 5_000, reasons: 3 }),
     value: z
       .object({
         horizonMonths: z.number().int().min(1).default(12),
