@@ -171,6 +171,14 @@ for (const kind of STORE_KINDS) {
           error: { code: 'NOT_FOUND', message: `no route ${method} ${url.split('?')[0]}` },
         });
       }
+      const withBadBody = await app.inject({
+        method: 'POST',
+        url: '/api/nope',
+        payload: '{bad',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(withBadBody.statusCode).toBe(404);
+      expect(withBadBody.json().error.code).toBe('NOT_FOUND');
       await expectStillServing();
     });
 

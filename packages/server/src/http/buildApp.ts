@@ -46,6 +46,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // No route: answer 404 before the body is read, so a bad or huge body there is not a 400 / 413.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    notFoundHandler(request, reply);
+    return reply;
+  });
   // JSON only; an upload route adds the parser for its own media type.
   app.removeContentTypeParser('text/plain');
 
