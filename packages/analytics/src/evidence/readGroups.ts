@@ -19,7 +19,8 @@ export interface LeftOut {
   otherGroups: number;
 }
 
-function columnType(t: GroupSource, name: string, flag: string): string {
+/** The type of column `name`, or an UNKNOWN_COLUMN error naming the flag and listing the columns. */
+export function columnType(t: GroupSource, name: string, flag: string): string {
   const col = t.columns.find((c) => c.name === name);
   if (!col) {
     throw new InputError(

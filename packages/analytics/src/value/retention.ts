@@ -10,6 +10,7 @@ import { choosePositive } from '../churn/churnDataset.ts';
 import { quoteIdent } from '../duckdb.ts';
 import { isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
+import { columnType } from '../evidence/readGroups.ts';
 import type { LoadedTable } from '../ingest/loadTable.ts';
 
 export interface RetentionOptions {
@@ -275,16 +276,4 @@ export async function analyseRetention(t: LoadedTable, o: RetentionOptions): Pro
     base_discounted_expected_periods: base,
     mean_remaining_periods_new_customer: m.alpha > 1 ? m.beta / (m.alpha - 1) : null,
   };
-}
-
-function columnType(t: LoadedTable, name: string, flag: string): string {
-  const col = t.columns.find((c) => c.name === name);
-  if (!col) {
-    throw new InputError(
-      'UNKNOWN_COLUMN',
-      `${flag} ${name}: the file has no column "${name}"; its columns are ${t.columns.map((c) => c.name).join(', ')}`,
-      { column: name },
-    );
-  }
-  return col.type;
 }
