@@ -20,6 +20,8 @@ export const runConfigSchema = z
         kMax: z.number().int().min(2).default(8),
         /** Rows the model-selection table is computed on (a seeded sample). */
         selectionRows: z.number().int().min(100).default(5_000),
+        /** Silhouettes of the selection table on this many of the sample's rows (the same for every model). */
+        silhouetteRows: z.number().int().min(100).default(2_000),
         /**
          * 'log' applies sign(x) log(1 + |x|) to every feature before scaling: money, counts and
          * traffic are heavy-tailed, and without it one segment holds nearly everyone (on the
@@ -44,6 +46,7 @@ export const runConfigSchema = z
         kMin: 2,
         kMax: 8,
         selectionRows: 5_000,
+        silhouetteRows: 2_000,
         transform: 'auto',
         scale: 'auto',
       }),

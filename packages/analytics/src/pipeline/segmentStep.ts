@@ -112,6 +112,7 @@ export function findSegments(
     kMin: Math.min(config.kMin, kMax),
     kMax,
     seed,
+    silhouetteRows: config.silhouetteRows,
     onProgress: (done, total) => onProgress?.((0.8 * done) / total),
   });
   const best =

@@ -96,7 +96,12 @@ export interface ClusterScores {
  * Internal quality scores of a partition. DBSCAN noise (-1) is left out, as it is no cluster;
  * a partition with fewer than two clusters has no score (null).
  */
-export function scoreClustering(x: Matrix, labels: Int32Array, seed = 0): ClusterScores {
+export function scoreClustering(
+  x: Matrix,
+  labels: Int32Array,
+  seed = 0,
+  exactMaxRows = SILHOUETTE_EXACT_MAX_ROWS,
+): ClusterScores {
   const keep: number[] = [];
   const distinct = new Set<number>();
   for (let i = 0; i < labels.length; i++) {
@@ -127,12 +132,12 @@ export function scoreClustering(x: Matrix, labels: Int32Array, seed = 0): Cluste
     });
     xs = { data, rows: n, cols: p };
   }
-  const sampled = n > SILHOUETTE_EXACT_MAX_ROWS;
-  const sil = silhouetteScore(xs, ls, sampled ? { sampleSize: SILHOUETTE_EXACT_MAX_ROWS, seed } : {});
+  const sampled = n > exactMaxRows;
+  const sil = silhouetteScore(xs, ls, sampled ? { sampleSize: exactMaxRows, seed } : {});
   return {
     silhouette: sil.score,
     silhouetteSampled: sampled,
-    silhouetteSampleSize: sampled ? SILHOUETTE_EXACT_MAX_ROWS : n,
+    silhouetteSampleSize: sampled ? exactMaxRows : n,
     calinskiHarabasz: calinskiHarabasz(xs, ls),
     daviesBouldin: daviesBouldin(xs, ls),
   };

@@ -12,6 +12,8 @@ export interface SelectModelsOptions {
   nInit?: number;
   minSamples?: number;
   seed?: number;
+  /** Silhouettes on a seeded sample of this many rows (the same rows for every model) above it; default 20,000. */
+  silhouetteRows?: number;
   /** Called after each fitted model, with how many are done out of the total planned. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -64,7 +66,7 @@ export function selectModels(x: Matrix, opts: SelectModelsOptions): SelectionRow
       const fit = tree
         ? cutTree(tree, data.rows, algorithm, (setting as { k: number }).k)
         : fitClustering(data, { algorithm, ...setting, minSamples, nInit: opts.nInit, seed });
-      const scores = scoreClustering(data, fit.labels, seed);
+      const scores = scoreClustering(data, fit.labels, seed, opts.silhouetteRows);
       rows.push({
         algorithm,
         k: fit.k,
