@@ -284,3 +284,24 @@ describe('matchSegments and relabelToPrevious', () => {
     expect(() => relabelToPrevious(Int32Array.from([0, 2]), match)).toThrow(InputError);
   });
 });
+
+describe('segmentViews', () => {
+  it('draws the tree embedding only with a target, on the same sampled points as the others', async () => {
+    const { segmentViews } = await import('../src/pipeline/segmentStep.ts');
+    const n = 300;
+    const data = new Float64Array(n * 3);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      labels[i] = i % 3;
+      for (let j = 0; j < 3; j++) data[i * 3 + j] = labels[i]! * 5 + ((i * 7 + j * 13) % 11) / 11;
+    }
+    const x = { data, rows: n, cols: 3 };
+    const target = Float64Array.from({ length: n }, (_, i) => labels[i]! * 100 + (i % 5));
+    const without = segmentViews(x, labels, ['pca', 'tree'], 200, 0);
+    expect(without.map((v) => v.method)).toEqual(['pca']);
+    const withTarget = segmentViews(x, labels, ['pca', 'tree'], 200, 0, target);
+    expect(withTarget.map((v) => v.method)).toEqual(['pca', 'tree']);
+    expect(withTarget[1]!.x.length).toBe(200);
+    expect(withTarget[1]!.segment).toEqual(withTarget[0]!.segment);
+  });
+});

@@ -147,20 +147,26 @@ export function findSegments(
   };
 }
 
-/** 2-D views of a seeded sample, each point with its segment. */
+/**
+ * 2-D views of a seeded sample, each point with its segment. 'tree' (the seed's tree embedding:
+ * a random forest predicting `target`, its leaves embedded) needs a target per customer (revenue
+ * for a log, the churn label for a snapshot) and is left out without one.
+ */
 export function segmentViews(
   scaled: Matrix,
   labels: Int32Array,
   methods: string[],
   size: number,
   seed: number,
+  target?: Float64Array,
 ): { method: string; x: number[]; y: number[]; segment: number[] }[] {
   const sample = sampleRows(scaled, size, seed);
   const segment = Array.from(sample.rows, (i) => labels[i]!);
+  const sampleTarget = target ? Float64Array.from(sample.rows, (i) => target[i]!) : undefined;
   return methods
-    .filter((m) => m !== 'tree')
+    .filter((m) => m !== 'tree' || sampleTarget !== undefined)
     .map((method) => {
-      const p = embedSpace(sample.x, { method: method as 'pca', seed }).positions;
+      const p = embedSpace(sample.x, { method: method as 'pca', seed, target: sampleTarget }).positions;
       const round = (v: number): number => Math.round(v * 1000) / 1000;
       return {
         method,
