@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type App, buildApp, HttpError, SERVER_VERSION } from '../src/http/index.ts';
-import { createOrganisation, getOrganisation, type Store } from '../src/store/index.ts';
+import { createOrganisation, getOrganisation, MIGRATIONS, type Store } from '../src/store/index.ts';
 import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
 
 /** A route the skeleton itself lacks: a strict body that writes to the store and reads it back. */
@@ -9,6 +9,7 @@ function addProbeRoutes(app: App, store: Store): void {
   app.post(
     '/api/probe',
     {
+      config: { access: 'public' },
       schema: {
         body: z.strictObject({
           name: z.string().min(1).max(50),
@@ -24,10 +25,10 @@ function addProbeRoutes(app: App, store: Store): void {
       return { id: org.id, name: back!.name };
     },
   );
-  app.get('/api/probe/fail', async () => {
+  app.get('/api/probe/fail', { config: { access: 'public' } }, async () => {
     throw new Error('secret internals');
   });
-  app.get('/api/probe/conflict', async () => {
+  app.get('/api/probe/conflict', { config: { access: 'public' } }, async () => {
     throw new HttpError('CONFLICT', 'already there', 'body.name');
   });
 }
@@ -67,7 +68,7 @@ for (const kind of STORE_KINDS) {
         ok: true,
         version: SERVER_VERSION,
         store: kind,
-        migrations: ['0001_initial'],
+        migrations: Object.keys(MIGRATIONS),
       });
     });
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import {
@@ -9,8 +10,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Store } from '../store/index.ts';
+import { type AuthOptions, resolveAuthOptions } from './auth/options.ts';
+import { guard } from './auth/principal.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import type { Access } from './permissions.ts';
+import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { memberRoutes } from './routes/members.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export type App = FastifyInstance<
@@ -27,6 +34,24 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Fastify's logger: false (default) or pino options. */
   logger?: boolean | { level: string };
+  /** Sessions, cookies, the sign-in rate limit. */
+  auth?: AuthOptions;
+  /** Trust X-Forwarded-* from a reverse proxy (client IP for the rate limit, https for Secure cookies). */
+  trustProxy?: boolean;
+}
+
+/** A route of the API and who may call it. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+const routeTables = new WeakMap<object, RouteAccess[]>();
+
+/** Every /api route of an app built by buildApp, with its access (HEAD twins left out). */
+export function routeAccess(app: App): RouteAccess[] {
+  return [...(routeTables.get(app) ?? [])];
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -41,7 +66,24 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
+  const auth = resolveAuthOptions(options.auth);
+  const routes: RouteAccess[] = [];
+  routeTables.set(app, routes);
+  // Every /api route says who may call it, and gets the guard for that as its first preHandler.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const access = route.config?.access;
+    if (access === undefined) {
+      throw new Error(`route ${String(route.method)} ${route.url} has no config.access (see permissions.ts)`);
+    }
+    const existing = route.preHandler === undefined ? [] : [route.preHandler].flat();
+    route.preHandler = [guard(options.store, access), ...existing];
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access });
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -69,7 +111,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     transformObject: jsonSchemaTransformObject,
   });
 
+  await app.register(cookie);
   await app.register(healthRoutes(options.store));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(authRoutes(options.store, auth));
+  await app.register(tokenRoutes(options.store));
+  await app.register(memberRoutes(options.store, auth));
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
+    app.swagger(),
+  );
   return app;
 }

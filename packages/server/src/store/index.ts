@@ -2,7 +2,7 @@ export { jsonb } from './jsonb.ts';
 export { MIGRATIONS } from './migrations.ts';
 export { openStore, redact, type Store, StoreError, type StoreKind, type StoreOptions } from './openStore.ts';
 export { PGliteDialect, type PGliteLike } from './pgliteDialect.ts';
-export { createApiToken, findApiTokenByHash } from './repos/apiTokens.ts';
+export { createApiToken, findApiTokenByHash, revokeApiToken } from './repos/apiTokens.ts';
 export { listAudit, recordAudit } from './repos/auditLog.ts';
 export {
   type CustomerRow,
@@ -13,6 +13,7 @@ export {
 } from './repos/customers.ts';
 export { createDataset, getDataset, listDatasets, type NewDataset } from './repos/datasets.ts';
 export { newId } from './repos/ids.ts';
+export { acceptInvitation, createInvitation, findOpenInvitation } from './repos/invitations.ts';
 export { createOrganisation, getOrganisation } from './repos/organisations.ts';
 export {
   listVersions,
@@ -24,6 +25,15 @@ export {
 } from './repos/results.ts';
 export { createRun, getRun, listRuns, type RunPatch, updateRun } from './repos/runs.ts';
 export { listSegmentNames, setSegmentName } from './repos/segmentNames.ts';
-export { addMembership, createTeam, listMemberships, listTeams } from './repos/teams.ts';
-export { createUser, findUserByEmail, getUser, listUsers, type NewUser } from './repos/users.ts';
+export { createSession, deleteExpiredSessions, deleteSession, findSessionByHash } from './repos/sessions.ts';
+export { clearSignInFailures, listSignInFailures, recordSignInFailure } from './repos/signInFailures.ts';
+export { addMembership, createTeam, listMemberships, listTeams, setMembershipRole } from './repos/teams.ts';
+export {
+  createUser,
+  findUserByEmail,
+  getUser,
+  hasAnyOrganisation,
+  listUsers,
+  type NewUser,
+} from './repos/users.ts';
 export * from './schema.ts';

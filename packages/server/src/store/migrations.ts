@@ -273,6 +273,63 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_org_at_idx').on('audit_log').columns(['org_id', 'at']).execute();
     },
   },
+  '0002_auth': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // A session is found by the SHA-256 of its cookie token; the token itself is never stored.
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addForeignKeyConstraint(
+          'sessions_user_fkey',
+          ['org_id', 'user_id'],
+          'users',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
+      await db.schema.createIndex('sessions_expires_idx').on('sessions').column('expires_at').execute();
+
+      await db.schema
+        .createTable('invitations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in (${list(ROLES)})`))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('accepted_at', 'timestamptz')
+        .addForeignKeyConstraint(
+          'invitations_team_fkey',
+          ['org_id', 'team_id'],
+          'teams',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+
+      // Failed sign-ins per (e-mail, IP), kept for the rate limit's window.
+      await db.schema
+        .createTable('sign_in_failures')
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      await db.schema
+        .createIndex('sign_in_failures_key_at_idx')
+        .on('sign_in_failures')
+        .columns(['key', 'at'])
+        .execute();
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

@@ -19,6 +19,9 @@ export interface Database {
   result_versions: ResultVersionsTable;
   segment_names: SegmentNamesTable;
   audit_log: AuditLogTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 /** JSON text for a jsonb column; made only by `jsonb()`, so a raw string is never stored by mistake. */
@@ -185,6 +188,39 @@ export interface AuditLogTable {
   at: CreatedAt;
 }
 
+/** A signed-in browser: found by the SHA-256 (hex) of its cookie token. */
+export interface SessionsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  token_hash: string;
+  /** Sent back in X-Clientele-CSRF on every cookie-authenticated write. */
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+/** An invitation to join a team with a role; its token (hashed here) is sent to the invitee. */
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  team_id: string;
+  /** Stored lower-cased. */
+  email: string;
+  role: Role;
+  token_hash: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  accepted_at: MaybeTime;
+}
+
+/** One failed sign-in of a key (e-mail | IP), for the rate limit. */
+export interface SignInFailuresTable {
+  key: string;
+  at: CreatedAt;
+}
+
 export type Organisation = Selectable<OrganisationsTable>;
 export type User = Selectable<UsersTable>;
 export type Team = Selectable<TeamsTable>;
@@ -196,3 +232,5 @@ export type NewCustomer = Insertable<CustomersTable>;
 export type Run = Selectable<RunsTable>;
 export type SegmentName = Selectable<SegmentNamesTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type Session = Selectable<SessionsTable>;
+export type Invitation = Selectable<InvitationsTable>;

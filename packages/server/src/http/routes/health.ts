@@ -19,6 +19,7 @@ export function healthRoutes(store: Store): FastifyPluginAsyncZod {
     app.get(
       '/api/health',
       {
+        config: { access: 'public' },
         schema: {
           summary: 'Is the server up and its store reachable',
           tags: ['system'],

@@ -34,3 +34,19 @@ export async function findApiTokenByHash(
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
     .executeTakeFirst();
 }
+
+/** Revokes a user's own token; false when there is no such live token of theirs. */
+export async function revokeApiToken(
+  db: Kysely<Database>,
+  input: { orgId: string; userId: string; id: string },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: new Date() })
+    .where('org_id', '=', input.orgId)
+    .where('user_id', '=', input.userId)
+    .where('id', '=', input.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

@@ -39,3 +39,29 @@ export async function listMemberships(
   if (userId !== undefined) q = q.where('user_id', '=', userId);
   return q.orderBy('team_id').orderBy('user_id').execute();
 }
+
+/** Changes a user's role in one team; the previous role, or undefined when there is no such membership. */
+export async function setMembershipRole(
+  db: Kysely<Database>,
+  input: { orgId: string; teamId: string; userId: string; role: Role },
+): Promise<Role | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const before = await tx
+      .selectFrom('memberships')
+      .select('role')
+      .where('org_id', '=', input.orgId)
+      .where('team_id', '=', input.teamId)
+      .where('user_id', '=', input.userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before) return undefined;
+    await tx
+      .updateTable('memberships')
+      .set({ role: input.role })
+      .where('org_id', '=', input.orgId)
+      .where('team_id', '=', input.teamId)
+      .where('user_id', '=', input.userId)
+      .execute();
+    return before.role;
+  });
+}

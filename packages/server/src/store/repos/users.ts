@@ -46,3 +46,9 @@ export async function getUser(db: Kysely<Database>, orgId: string, id: string): 
 export async function listUsers(db: Kysely<Database>, orgId: string): Promise<User[]> {
   return db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('email').execute();
 }
+
+/** Whether any organisation exists yet (the first sign-up creates one). */
+export async function hasAnyOrganisation(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}

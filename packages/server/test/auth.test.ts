@@ -1,0 +1,482 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../src/http/auth/secrets.ts';
+import {
+  type Access,
+  type App,
+  allows,
+  buildApp,
+  hashPassword,
+  type RouteAccess,
+  routeAccess,
+} from '../src/http/index.ts';
+import {
+  addMembership,
+  createApiToken,
+  createOrganisation,
+  createTeam,
+  createUser,
+  listAudit,
+  ROLES,
+  type Role,
+  type Store,
+} from '../src/store/index.ts';
+import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
+
+const PASSWORD = 'correct horse battery';
+const CSRF = 'x-clientele-csrf';
+
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+function sessionCookie(res: LightMyRequestResponse): string {
+  const cookie = res.cookies.find((c) => c.name === 'clientele_session');
+  if (!cookie) throw new Error(`no session cookie in ${res.statusCode} ${res.body}`);
+  return `clientele_session=${cookie.value}`;
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`auth and roles on ${kind}`, () => {
+    let target: StoreTarget;
+    let store: Store;
+    let app: App;
+    let manager: Session;
+    let managerId: string;
+
+    beforeAll(async () => {
+      target = storeTarget(kind);
+      store = await target.open();
+      app = await buildApp({ store });
+      await app.ready();
+    });
+    afterAll(async () => {
+      await app?.close();
+      await target?.dispose();
+    });
+
+    const call = (
+      method: Method,
+      url: string,
+      opts: { session?: Session; csrf?: boolean; bearer?: string; payload?: unknown; ip?: string } = {},
+    ) => {
+      const headers: Record<string, string> = {};
+      if (opts.session) {
+        headers['cookie'] = opts.session.cookie;
+        if (opts.csrf !== false) headers[CSRF] = opts.session.csrf;
+      }
+      if (opts.bearer) headers['authorization'] = `Bearer ${opts.bearer}`;
+      return app.inject({
+        method,
+        url,
+        headers,
+        ...(opts.payload === undefined ? {} : { payload: opts.payload as object }),
+        ...(opts.ip ? { remoteAddress: opts.ip } : {}),
+      });
+    };
+
+    async function signIn(email: string, password = PASSWORD): Promise<Session> {
+      const res = await call('POST', '/api/auth/sign-in', { payload: { email, password } });
+      expect(res.statusCode, res.body).toBe(200);
+      return { cookie: sessionCookie(res), csrf: res.json().csrfToken };
+    }
+
+    async function newToken(session: Session): Promise<{ id: string; token: string }> {
+      const res = await call('POST', '/api/tokens', { session, payload: { name: 'script' } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json();
+    }
+
+    async function invite(email: string, team: string, role: Role): Promise<string> {
+      const res = await call('POST', '/api/invitations', {
+        session: manager,
+        payload: { email, team, role },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().token;
+    }
+
+    /** A user of manager's organisation with one role, by invitation, and an API token of theirs. */
+    async function member(email: string, team: string, role: Role) {
+      const invitation = await invite(email, team, role);
+      const res = await call('POST', '/api/auth/sign-up', {
+        payload: { email, password: PASSWORD, name: email, invitation },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const session = { cookie: sessionCookie(res), csrf: res.json().csrfToken };
+      return { userId: res.json().user.id as string, session, bearer: (await newToken(session)).token };
+    }
+
+    it('the first sign-up creates the organisation and its manager, in a secure session cookie', async () => {
+      const res = await call('POST', '/api/auth/sign-up', {
+        payload: { email: 'Boss@Example.com', password: PASSWORD, name: 'Boss', organisation: 'Acme' },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const me = res.json();
+      expect(me.user.email).toBe('boss@example.com');
+      expect(me.organisation.name).toBe('Acme');
+      expect(me.memberships).toEqual([{ teamId: expect.any(String), team: 'Management', role: 'manager' }]);
+      expect(me.permissions).toHaveLength(6);
+      expect(me.csrfToken).toMatch(/^[\w-]{40,}$/);
+      const cookie = res.cookies.find((c) => c.name === 'clientele_session')!;
+      expect(cookie.httpOnly).toBe(true);
+      expect(cookie.sameSite).toBe('Lax');
+      expect(cookie.secure).toBeUndefined(); // plain http, secureCookies: 'auto'
+      expect(cookie.path).toBe('/');
+      expect(cookie.maxAge).toBe(7 * 24 * 3600);
+      expect(cookie.value.length).toBeGreaterThanOrEqual(40);
+      // Stored hashed: the cookie's value is nowhere in the sessions table.
+      const rows = await store.db.selectFrom('sessions').selectAll().execute();
+      expect(rows.map((r) => r.token_hash)).toEqual([sha256(cookie.value)]);
+      manager = { cookie: sessionCookie(res), csrf: me.csrfToken };
+      managerId = me.user.id;
+      const audit = await listAudit(store.db, me.organisation.id);
+      expect(audit.map((a) => a.action)).toContain('sign_up');
+    });
+
+    it('a later sign-up without an invitation is refused', async () => {
+      const res = await call('POST', '/api/auth/sign-up', {
+        payload: { email: 'someone@example.com', password: PASSWORD, name: 'S' },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.field).toBe('body.invitation');
+    });
+
+    it('the cookie is Secure behind https (always, or auto behind a trusted proxy)', async () => {
+      for (const opts of [{ auth: { secureCookies: true } }, { trustProxy: true }]) {
+        const other = await buildApp({ store, ...opts });
+        const res = await other.inject({
+          method: 'POST',
+          url: '/api/auth/sign-in',
+          headers: { 'x-forwarded-proto': 'https' },
+          payload: { email: 'boss@example.com', password: PASSWORD },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.cookies.find((c) => c.name === 'clientele_session')!.secure).toBe(true);
+        await other.close();
+      }
+    });
+
+    it('a session expires', async () => {
+      const short = await buildApp({ store, auth: { sessionTtlMs: 50 } });
+      const res = await short.inject({
+        method: 'POST',
+        url: '/api/auth/sign-in',
+        payload: { email: 'boss@example.com', password: PASSWORD },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const cookie = sessionCookie(res);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await short.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(
+        401,
+      );
+      await short.close();
+    });
+
+    it('signs in; a wrong password or unknown e-mail is the same 401', async () => {
+      const s = await signIn('BOSS@example.com');
+      expect((await call('GET', '/api/me', { session: s })).statusCode).toBe(200);
+      const wrong = await call('POST', '/api/auth/sign-in', {
+        payload: { email: 'boss@example.com', password: 'not it at all' },
+        ip: '10.0.0.9',
+      });
+      const unknown = await call('POST', '/api/auth/sign-in', {
+        payload: { email: 'nobody@example.com', password: PASSWORD },
+        ip: '10.0.0.9',
+      });
+      expect(wrong.statusCode).toBe(401);
+      expect(unknown.statusCode).toBe(401);
+      expect(wrong.json()).toEqual(unknown.json());
+      expect(wrong.cookies).toHaveLength(0);
+      expect((await call('GET', '/api/me')).statusCode).toBe(401);
+    });
+
+    it('rate-limits failed sign-ins per e-mail + IP: 5 per 15 minutes, then 429 with Retry-After', async () => {
+      const ip = '10.1.2.3';
+      for (let i = 0; i < 5; i++) {
+        const res = await call('POST', '/api/auth/sign-in', {
+          payload: { email: 'boss@example.com', password: `wrong ${i}` },
+          ip,
+        });
+        expect(res.statusCode).toBe(401);
+      }
+      // Even the right password waits now, from that IP.
+      const limited = await call('POST', '/api/auth/sign-in', {
+        payload: { email: 'boss@example.com', password: PASSWORD },
+        ip,
+      });
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.code).toBe('TOO_MANY_REQUESTS');
+      const retryAfter = Number(limited.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(800);
+      expect(retryAfter).toBeLessThanOrEqual(900);
+      // Another IP is not blocked.
+      const elsewhere = await call('POST', '/api/auth/sign-in', {
+        payload: { email: 'boss@example.com', password: PASSWORD },
+        ip: '10.9.9.9',
+      });
+      expect(elsewhere.statusCode).toBe(200);
+    });
+
+    it('sign-out ends the session: the old cookie no longer works', async () => {
+      const s = await signIn('boss@example.com');
+      const out = await call('POST', '/api/auth/sign-out', { session: s });
+      expect(out.statusCode).toBe(204);
+      const cleared = out.cookies.find((c) => c.name === 'clientele_session')!;
+      expect(cleared.value).toBe('');
+      expect((await call('GET', '/api/me', { session: s })).statusCode).toBe(401);
+      expect((await call('GET', '/api/me', { session: manager })).statusCode).toBe(200);
+    });
+
+    it('a cookie-authenticated write without the CSRF header is 403; reads need none', async () => {
+      const without = await call('POST', '/api/tokens', {
+        session: manager,
+        csrf: false,
+        payload: { name: 'x' },
+      });
+      expect(without.statusCode).toBe(403);
+      expect(without.json().error.field).toBe('header.x-clientele-csrf');
+      const wrong = await app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { cookie: manager.cookie, [CSRF]: 'guess' },
+        payload: { name: 'x' },
+      });
+      expect(wrong.statusCode).toBe(403);
+      const out = await call('POST', '/api/auth/sign-out', { session: manager, csrf: false });
+      expect(out.statusCode).toBe(403);
+      expect((await call('GET', '/api/me', { session: manager, csrf: false })).statusCode).toBe(200);
+      expect(
+        (await call('POST', '/api/tokens', { session: manager, payload: { name: 'x' } })).statusCode,
+      ).toBe(201);
+    });
+
+    it('an API token works as Bearer without CSRF; a revoked or unknown one does not', async () => {
+      const { id, token } = await newToken(manager);
+      expect(token).toMatch(/^clt_/);
+      const me = await call('GET', '/api/me', { bearer: token });
+      expect(me.statusCode).toBe(200);
+      expect(me.json().user.id).toBe(managerId);
+      expect(me.json().csrfToken).toBeNull();
+      expect((await call('POST', '/api/tokens', { bearer: token, payload: { name: 'y' } })).statusCode).toBe(
+        201,
+      );
+      const stored = await store.db
+        .selectFrom('api_tokens')
+        .select('token_hash')
+        .where('id', '=', id)
+        .execute();
+      expect(stored).toEqual([{ token_hash: sha256(token) }]);
+      expect((await call('DELETE', `/api/tokens/${id}`, { bearer: token })).statusCode).toBe(204);
+      expect((await call('GET', '/api/me', { bearer: token })).statusCode).toBe(401);
+      expect((await call('DELETE', `/api/tokens/${id}`, { session: manager })).statusCode).toBe(404);
+      expect((await call('GET', '/api/me', { bearer: 'clt_nope' })).statusCode).toBe(401);
+      // A bad bearer does not fall back to the cookie.
+      const both = await app.inject({
+        method: 'GET',
+        url: '/api/me',
+        headers: { cookie: manager.cookie, authorization: 'Bearer clt_nope' },
+      });
+      expect(both.statusCode).toBe(401);
+    });
+
+    it('an invitation joins its team with its role, once, for its e-mail only', async () => {
+      const token = await invite('Mia@Example.com', 'Marketing', 'marketing');
+      const other = await call('POST', '/api/auth/sign-up', {
+        payload: { email: 'eve@example.com', password: PASSWORD, name: 'Eve', invitation: token },
+      });
+      expect(other.statusCode).toBe(403);
+      const res = await call('POST', '/api/auth/sign-up', {
+        payload: { email: 'mia@example.com', password: PASSWORD, name: 'Mia', invitation: token },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const me = res.json();
+      expect(me.memberships).toEqual([{ teamId: expect.any(String), team: 'Marketing', role: 'marketing' }]);
+      expect(me.permissions).toEqual(['rename_segments', 'send_campaigns', 'look_up_customers']);
+      const again = await call('POST', '/api/auth/sign-up', {
+        payload: { email: 'mia2@example.com', password: PASSWORD, name: 'Mia', invitation: token },
+      });
+      expect(again.statusCode).toBe(403);
+      const members = await call('GET', '/api/members', { session: manager });
+      expect(members.json().members.map((m: { email: string }) => m.email)).toEqual([
+        'boss@example.com',
+        'mia@example.com',
+      ]);
+      const mia = { cookie: sessionCookie(res), csrf: me.csrfToken };
+      expect((await call('GET', '/api/members', { session: mia })).statusCode).toBe(403);
+      expect(
+        (
+          await call('POST', '/api/invitations', {
+            session: mia,
+            payload: { email: 'x@example.com', team: 'T', role: 'manager' },
+          })
+        ).statusCode,
+      ).toBe(403);
+      // A manager changes her role: audited, and her permissions follow.
+      const change = await call('PATCH', `/api/members/${me.user.id}`, {
+        session: manager,
+        payload: { teamId: me.memberships[0].teamId, role: 'support' },
+      });
+      expect(change.statusCode, change.body).toBe(200);
+      expect((await call('GET', '/api/me', { session: mia })).json().permissions).toEqual([
+        'look_up_customers',
+      ]);
+      const actions = (await listAudit(store.db, me.organisation.id)).map((a) => a.action);
+      for (const action of ['sign_up', 'sign_in', 'invitation_created', 'token_created', 'role_changed']) {
+        expect(actions).toContain(action);
+      }
+    });
+
+    it('every protected route answers each role as the permission matrix says', async () => {
+      const users = {} as Record<Role, Awaited<ReturnType<typeof member>>>;
+      for (const role of ROLES) users[role] = await member(`perm-${role}@example.com`, 'Perm', role);
+      const target = await member('perm-target@example.com', 'Perm', 'support');
+      const teamId = (await call('GET', '/api/me', { bearer: target.bearer })).json().memberships[0].teamId;
+      let n = 0;
+      // One working request per route; a route missing here fails the test.
+      const samples: Record<string, (bearer: string) => Promise<{ url?: string; payload?: unknown }>> = {
+        'GET /api/me': async () => ({}),
+        'POST /api/auth/sign-out': async () => ({}),
+        'POST /api/tokens': async () => ({ payload: { name: 'perm' } }),
+        'DELETE /api/tokens/:id': async (bearer) => {
+          const res = await call('POST', '/api/tokens', { bearer, payload: { name: 'to revoke' } });
+          return { url: `/api/tokens/${res.json().id}` };
+        },
+        'GET /api/members': async () => ({}),
+        'PATCH /api/members/:userId': async () => ({
+          url: `/api/members/${target.userId}`,
+          payload: { teamId, role: 'support' },
+        }),
+        'POST /api/invitations': async () => ({
+          payload: { email: `perm-invitee-${n++}@example.com`, team: 'Perm', role: 'support' },
+        }),
+      };
+      const routes = routeAccess(app).filter(
+        (r): r is RouteAccess & { access: Exclude<Access, 'public'> } => r.access !== 'public',
+      );
+      expect(routes.length).toBeGreaterThanOrEqual(Object.keys(samples).length);
+      for (const route of routes) {
+        const key = `${route.method} ${route.url}`;
+        expect(samples, `no sample request for ${key}`).toHaveProperty([key]);
+        const sample = samples[key]!;
+        const anonymous = await sample(users.manager.bearer);
+        const res = await call(route.method as Method, anonymous.url ?? route.url, {
+          payload: anonymous.payload,
+        });
+        expect(res.statusCode, `${key} without sign-in`).toBe(401);
+        for (const role of ROLES) {
+          const { bearer } = users[role];
+          const { url, payload } = await sample(bearer);
+          const res = await call(route.method as Method, url ?? route.url, { bearer, payload });
+          const allowed = route.access === 'signed_in' || allows([role], route.access);
+          if (allowed) expect(res.statusCode, `${key} as ${role}: ${res.body}`).toBeLessThan(300);
+          else expect(res.statusCode, `${key} as ${role}`).toBe(403);
+        }
+      }
+    });
+
+    it("a user of one organisation gets 404 for another's people and tokens, and sees none of them", async () => {
+      const orgB = await createOrganisation(store.db, { name: 'Beta' });
+      const teamB = await createTeam(store.db, { orgId: orgB.id, name: 'Management' });
+      const userB = await createUser(store.db, {
+        orgId: orgB.id,
+        email: 'b-boss@example.com',
+        passwordHash: await hashPassword(PASSWORD),
+        name: 'B',
+      });
+      await addMembership(store.db, { orgId: orgB.id, teamId: teamB.id, userId: userB.id, role: 'manager' });
+      const tokenB = await createApiToken(store.db, {
+        orgId: orgB.id,
+        userId: userB.id,
+        name: 'b',
+        tokenHash: sha256('clt_b_token'),
+      });
+      const patch = await call('PATCH', `/api/members/${userB.id}`, {
+        session: manager,
+        payload: { teamId: teamB.id, role: 'support' },
+      });
+      expect(patch.statusCode).toBe(404);
+      expect((await call('DELETE', `/api/tokens/${tokenB.id}`, { session: manager })).statusCode).toBe(404);
+      const mine = (await call('GET', '/api/members', { session: manager })).json().members;
+      expect(mine.some((m: { email: string }) => m.email === 'b-boss@example.com')).toBe(false);
+      const theirs = (await call('GET', '/api/members', { bearer: 'clt_b_token' })).json().members;
+      expect(theirs.map((m: { email: string }) => m.email)).toEqual(['b-boss@example.com']);
+      // B's token still works: A's DELETE did nothing.
+      expect((await call('GET', '/api/me', { bearer: 'clt_b_token' })).statusCode).toBe(200);
+    });
+
+    it('bad input is a 400 naming the field', async () => {
+      const cases: [string, unknown, string, string][] = [
+        [
+          '/api/auth/sign-up',
+          { email: 'a@example.com', password: PASSWORD, name: 'A', admin: true },
+          'UNKNOWN_FIELD',
+          'body.admin',
+        ],
+        [
+          '/api/auth/sign-up',
+          { email: `${'a'.repeat(250)}@example.com`, password: PASSWORD, name: 'A' },
+          '',
+          'body.email',
+        ],
+        [
+          '/api/auth/sign-up',
+          { email: 'a@example.com', password: 'p'.repeat(257), name: 'A' },
+          'TOO_LONG',
+          'body.password',
+        ],
+        [
+          '/api/auth/sign-up',
+          { email: 'a@example.com', password: 'short', name: 'A' },
+          'INVALID_INPUT',
+          'body.password',
+        ],
+        [
+          '/api/auth/sign-in',
+          { email: 'a@example.com', password: PASSWORD, remember: 1 },
+          'UNKNOWN_FIELD',
+          'body.remember',
+        ],
+        ['/api/auth/sign-in', { email: 'e'.repeat(300), password: PASSWORD }, 'TOO_LONG', 'body.email'],
+        [
+          '/api/auth/sign-in',
+          { email: 'a@example.com', password: 'p'.repeat(300) },
+          'TOO_LONG',
+          'body.password',
+        ],
+        [
+          '/api/auth/sign-in',
+          { email: "' or 1=1 --", password: "'; drop table users; --" },
+          'UNAUTHORIZED',
+          '',
+        ],
+      ];
+      for (const [url, payload, code, field] of cases) {
+        const res = await call('POST', url, { payload });
+        expect(res.statusCode, `${url} ${JSON.stringify(payload).slice(0, 80)}`).toBe(
+          code === 'UNAUTHORIZED' ? 401 : 400,
+        );
+        if (code) expect(res.json().error.code).toBe(code);
+        if (field) expect(res.json().error.field).toBe(field);
+      }
+      const malformed = await app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-in',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"email": "a@example.com", "password": ',
+      });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json().error.code).toBe('INVALID_JSON');
+      const badRole = await call('POST', '/api/invitations', {
+        session: manager,
+        payload: { email: 'r@example.com', team: 'T', role: 'admin' },
+      });
+      expect(badRole.statusCode).toBe(400);
+      expect(badRole.json().error.field).toBe('body.role');
+      expect((await call('GET', '/api/health')).statusCode).toBe(200);
+    });
+  });
+}
