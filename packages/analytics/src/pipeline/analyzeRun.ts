@@ -350,7 +350,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     progress('describe');
 
     begin('views');
-    const views = segmentViews(seg.scaled, labels, config.views.methods, config.views.sample, seed, c.revenue ?? undefined);
+    const views = segmentViews(
+      seg.scaled,
+      labels,
+      config.views.methods,
+      config.views.sample,
+      seed,
+      c.revenue ?? undefined,
+    );
     progress('views');
 
     const report: RunReport = {
