@@ -457,3 +457,29 @@ export async function writeEncodedSnapshot(
   await writeText(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
   return meta;
 }
+
+const ONLINE_RETAIL = join(BENCH_DIR, '..', 'packages/analytics/test/fixtures/online_retail.csv.gz');
+const ONLINE_RETAIL_ROWS = 541_909;
+
+/**
+ * The real Online Retail file, gzip as committed; quick: its first tenth as plain CSV, written
+ * once to bench/data. Shared by the `profile` and `analyze` tasks.
+ */
+export async function onlineRetailFile(
+  quick: boolean,
+  log: (msg: string) => void,
+): Promise<{ name: string; path: string; rows: number }> {
+  if (!quick) return { name: 'online_retail.csv.gz', path: ONLINE_RETAIL, rows: ONLINE_RETAIL_ROWS };
+  const rows = Math.ceil(ONLINE_RETAIL_ROWS / 10);
+  const [path] = await ensureDataset(
+    `profile-online-retail-${rows}`,
+    [`online_retail-head${rows}.csv`],
+    async ([p]) => {
+      const written = await writeCsvHead(ONLINE_RETAIL, p!, rows);
+      if (written !== rows) throw new Error(`${ONLINE_RETAIL} has ${written} rows, fewer than ${rows}`);
+    },
+    log,
+    sourceStamp([ONLINE_RETAIL]),
+  );
+  return { name: 'online_retail head', path: path!, rows };
+}

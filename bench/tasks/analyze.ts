@@ -5,14 +5,12 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseJsonOutput } from '../lib/child.ts';
 import { REPO_DIR, type RunContext } from '../lib/contestants.ts';
-import { ensureDataset, ensureTelcoSnapshot, sourceStamp, writeCsvHead } from '../lib/data.ts';
+import { ensureTelcoSnapshot, onlineRetailFile } from '../lib/data.ts';
 import { seconds } from '../lib/table.ts';
 import type { SectionResult, Task } from '../lib/task.ts';
 
 const CLI_BIN = join(REPO_DIR, 'packages/cli/bin/clientele.js');
 const TIME = '/usr/bin/time';
-const ONLINE_RETAIL = join(REPO_DIR, 'packages/analytics/test/fixtures/online_retail.csv.gz');
-const ONLINE_RETAIL_ROWS = 541_909;
 const SNAPSHOT_ROWS = 371_589;
 const SNAPSHOT_COLS = 42;
 /** The issue's aim for the full snapshot, on 2 cores. */
@@ -42,21 +40,7 @@ interface Dataset {
 
 /** Online Retail as committed (gzip); --quick: its first tenth as plain CSV (the file `profile` uses too). */
 async function onlineRetail(ctx: RunContext): Promise<Dataset> {
-  const base = { cols: 8, aimed: false };
-  if (!ctx.quick)
-    return { ...base, name: 'online_retail.csv.gz', path: ONLINE_RETAIL, rows: ONLINE_RETAIL_ROWS };
-  const rows = Math.ceil(ONLINE_RETAIL_ROWS / 10);
-  const [path] = await ensureDataset(
-    `profile-online-retail-${rows}`,
-    [`online_retail-head${rows}.csv`],
-    async ([p]) => {
-      const written = await writeCsvHead(ONLINE_RETAIL, p!, rows);
-      if (written !== rows) throw new Error(`${ONLINE_RETAIL} has ${written} rows, fewer than ${rows}`);
-    },
-    ctx.log,
-    sourceStamp([ONLINE_RETAIL]),
-  );
-  return { ...base, name: 'online_retail head', path: path!, rows };
+  return { cols: 8, aimed: false, ...(await onlineRetailFile(ctx.quick, ctx.log)) };
 }
 
 /** The 42-column telco snapshot, seed 1 (shared with `profile` and `gbdt`); --quick: a tenth. */

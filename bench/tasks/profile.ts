@@ -1,18 +1,14 @@
-import { join } from 'node:path';
 import {
   figure,
   type Outcome,
-  REPO_DIR,
   type RunContext,
   runOursDirect,
   runPandasProfile,
 } from '../lib/contestants.ts';
-import { ensureDataset, ensureTelcoSnapshot, sourceStamp, writeCsvHead } from '../lib/data.ts';
+import { ensureTelcoSnapshot, onlineRetailFile } from '../lib/data.ts';
 import { ratio, ratioCell, seconds, timeCell } from '../lib/table.ts';
 import type { SectionResult, Task } from '../lib/task.ts';
 
-const ONLINE_RETAIL = join(REPO_DIR, 'packages/analytics/test/fixtures/online_retail.csv.gz');
-const ONLINE_RETAIL_ROWS = 541_909;
 const SNAPSHOT_ROWS = 371_589;
 const SNAPSHOT_COLS = 42;
 
@@ -27,21 +23,7 @@ interface Dataset {
 
 /** The real Online Retail file, gzip as committed; --quick: its first tenth, as plain CSV. */
 async function onlineRetail(ctx: RunContext): Promise<Dataset> {
-  const base = { cols: 8, plantedDuplicates: null };
-  if (!ctx.quick)
-    return { ...base, name: 'online_retail.csv.gz', path: ONLINE_RETAIL, rows: ONLINE_RETAIL_ROWS };
-  const rows = Math.ceil(ONLINE_RETAIL_ROWS / 10);
-  const [path] = await ensureDataset(
-    `profile-online-retail-${rows}`,
-    [`online_retail-head${rows}.csv`],
-    async ([p]) => {
-      const written = await writeCsvHead(ONLINE_RETAIL, p!, rows);
-      if (written !== rows) throw new Error(`${ONLINE_RETAIL} has ${written} rows, fewer than ${rows}`);
-    },
-    ctx.log,
-    sourceStamp([ONLINE_RETAIL]),
-  );
-  return { ...base, name: `online_retail head`, path: path!, rows };
+  return { cols: 8, plantedDuplicates: null, ...(await onlineRetailFile(ctx.quick, ctx.log)) };
 }
 
 /** The product's 42-column telco snapshot, seed 1, with the generator's count of planted duplicates. */
