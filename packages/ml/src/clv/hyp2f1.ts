@@ -19,8 +19,9 @@ const DIRECT_LIMIT = 0.9;
 const MAX_TERMS = 10_000_000;
 
 /**
- * Gauss hypergeometric 2F1(a, b; c; z) for 0 <= z < 1 and c > 0, as the BG/NBD and sBG
- * expectations need it (Fader, Hardie & Lee 2005, eqs. 7 and 10).
+ * Gauss hypergeometric 2F1(a, b; c; z) for 0 <= z < 1 and c not 0 or a negative integer, as
+ * the BG/NBD and sBG expectations need it (Fader, Hardie & Lee 2005, eqs. 7 and 10; there
+ * c = a + b + x - 1 is negative for x = 0 when the fitted a + b < 1, as on Online Retail).
  *
  * For z <= 0.9 the power series sum (a)_n (b)_n / ((c)_n n!) z^n is summed until a term no
  * longer changes the sum. Nearer 1 that series needs on the order of 1 / (1 - z) terms, so
@@ -35,8 +36,10 @@ const MAX_TERMS = 10_000_000;
  * hyp2f1(1, 1, 2, 0.5); // -ln(1 - 0.5) / 0.5 = 1.386...
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
-  if (!(z >= 0 && z < 1) || !(c > 0)) {
-    throw new RangeError(`hyp2f1: needs 0 <= z < 1 and c > 0, got z = ${z}, c = ${c}`);
+  if (!(z >= 0 && z < 1) || !Number.isFinite(c) || (c <= 0 && Number.isInteger(c))) {
+    throw new RangeError(
+      `hyp2f1: needs 0 <= z < 1 and c not 0 or a negative integer, got z = ${z}, c = ${c}`,
+    );
   }
   if (z <= DIRECT_LIMIT) return directSeries(a, b, c, z);
   const s = c - a - b;
