@@ -20,6 +20,9 @@ function csv(path: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i]!, v])));
 }
 
+/** A log line's date, by its form: descriptions may hold commas, so not by its position. */
+const day = (line: string): string => /\d{4}-\d{2}-\d{2}/.exec(line)![0];
+
 /** Customer ids as the truth files write them (17850.0) and as the run does (17850). */
 const idKey = (id: string): string => String(Number(id));
 
@@ -122,7 +125,7 @@ describe('analyze a transaction log', () => {
     const early = join(dir, 'early.csv');
     writeFileSync(
       early,
-      `${[lines[0], ...lines.slice(1).filter((l) => l.split(',')[4]! < '2011-09-01')].join('\n')}\n`,
+      `${[lines[0], ...lines.slice(1).filter((l) => day(l) < '2011-09-01')].join('\n')}\n`,
     );
     const first = await analyze({ input: early, out: join(dir, 'early_run') });
     const second = await analyze({ input: log, out: join(dir, 'late_run'), previous: first.out });
@@ -136,6 +139,20 @@ describe('analyze a transaction log', () => {
       const now = second.report.segmentation.segments.find((s) => s.id === m.previous)!;
       expect(now.name).toBe(before.name);
     }
+  }, 240_000);
+
+  it('a log too short for a forecast still gets its Insiders, with the reason instead of a forecast', async () => {
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    const short = join(dir, 'short.csv');
+    writeFileSync(
+      short,
+      `${[lines[0], ...lines.slice(1).filter((l) => day(l) < '2011-01-15')].join('\n')}\n`,
+    );
+    const r = await analyze({ input: short, out: join(dir, 'short_run') });
+    const ins = r.report.value!.insiders;
+    expect(ins.count).toBeGreaterThan(0);
+    expect(ins.forecast).toEqual([]);
+    expect(ins.forecastModel).toMatch(/needs 3/);
   }, 240_000);
 
   it('opens in headless chromium with every section and no console error', async () => {

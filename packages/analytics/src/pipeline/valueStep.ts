@@ -1,7 +1,9 @@
+import { MlError } from '@clientele/ml';
+import { InputError } from '../errors.ts';
 import { compareGroups } from '../evidence/compareGroups.ts';
 import type { LoadedTable } from '../ingest/loadTable.ts';
 import { analyseClv } from '../value/clvAnalysis.ts';
-import { forecastRevenue } from '../value/revenueForecast.ts';
+import { forecastRevenue, type SeriesForecast } from '../value/revenueForecast.ts';
 import type { CustomerMatrix } from './customerMatrix.ts';
 import type { RunConfig } from './runConfig.ts';
 import type { SegmentReport, ValueReport } from './runReport.ts';
@@ -195,8 +197,20 @@ export async function runValue(
     app.endRow();
   }
   app.closeSync();
-  const fc = await forecastRevenue(t, { months: config.forecastMonths, segmentsTable: 'run_insiders', seed });
-  const insidersSeries = fc.series.find((s) => s.name === 'Insiders');
+  // A log shorter than a few whole months has no forecast; the rest of the analysis still stands.
+  let insidersSeries: SeriesForecast | undefined;
+  let forecastNote = '';
+  try {
+    const fc = await forecastRevenue(t, {
+      months: config.forecastMonths,
+      segmentsTable: 'run_insiders',
+      seed,
+    });
+    insidersSeries = fc.series.find((s) => s.name === 'Insiders');
+  } catch (err) {
+    if (!(err instanceof MlError || err instanceof InputError)) throw err;
+    forecastNote = err.message;
+  }
 
   // The evidence: a customer table with the group, tested by the same code as `clientele test`.
   await t.db.run(
@@ -307,7 +321,7 @@ export async function runValue(
         profile,
         conditions,
         forecast: insidersSeries?.forecast ?? [],
-        forecastModel: insidersSeries ? `${insidersSeries.model}: ${insidersSeries.reason}` : '',
+        forecastModel: insidersSeries ? `${insidersSeries.model}: ${insidersSeries.reason}` : forecastNote,
         clv: { horizonMonths: config.horizonMonths, insiders: total(clv, true), everyone: total(clv, false) },
       },
       evidence,
