@@ -1,2 +1,3 @@
+export * from './datasets/index.ts';
 export * from './http/index.ts';
 export * from './store/index.ts';

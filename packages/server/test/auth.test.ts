@@ -13,9 +13,11 @@ import {
 import {
   addMembership,
   createApiToken,
+  createDataset,
   createOrganisation,
   createTeam,
   createUser,
+  insertCustomers,
   listAudit,
   ROLES,
   type Role,
@@ -61,9 +63,16 @@ for (const kind of STORE_KINDS) {
     const call = (
       method: Method,
       url: string,
-      opts: { session?: Session; csrf?: boolean; bearer?: string; payload?: unknown; ip?: string } = {},
+      opts: {
+        session?: Session;
+        csrf?: boolean;
+        bearer?: string;
+        payload?: unknown;
+        ip?: string;
+        headers?: Record<string, string>;
+      } = {},
     ) => {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...opts.headers };
       if (opts.session) {
         headers['cookie'] = opts.session.cookie;
         if (opts.csrf !== false) headers[CSRF] = opts.session.csrf;
@@ -336,8 +345,25 @@ for (const kind of STORE_KINDS) {
       const target = await member('perm-target@example.com', 'Perm', 'support');
       const teamId = (await call('GET', '/api/me', { bearer: target.bearer })).json().memberships[0].teamId;
       let n = 0;
+      const orgId = (await call('GET', '/api/me', { bearer: target.bearer })).json().organisation.id;
+      const dataset = async () => {
+        const k = n++;
+        const d = await createDataset(store.db, {
+          orgId,
+          name: `perm ${k}`,
+          kind: 'snapshot',
+          rows: 1,
+          bytes: 10,
+          sha256: `perm-${k}`,
+          createdBy: null,
+        });
+        await insertCustomers(store.db, orgId, d.id, [{ customerId: `perm-c-${k}`, name: 'P' }]);
+        return { id: d.id, customerId: `perm-c-${k}` };
+      };
+      const first = await dataset();
       // One working request per route; a route missing here fails the test.
-      const samples: Record<string, (bearer: string) => Promise<{ url?: string; payload?: unknown }>> = {
+      type Sample = { url?: string; payload?: unknown; headers?: Record<string, string> };
+      const samples: Record<string, (bearer: string) => Promise<Sample>> = {
         'GET /api/me': async () => ({}),
         'POST /api/auth/sign-out': async () => ({}),
         'POST /api/tokens': async () => ({ payload: { name: 'perm' } }),
@@ -353,6 +379,19 @@ for (const kind of STORE_KINDS) {
         'POST /api/invitations': async () => ({
           payload: { email: `perm-invitee-${n++}@example.com`, team: 'Perm', role: 'support' },
         }),
+        'POST /api/datasets': async () => {
+          const k = n++;
+          return {
+            url: `/api/datasets?name=perm-${k}`,
+            payload: `customer_id,age\n${Array.from({ length: 25 }, (_, i) => `c${k}-${i},${i}`).join('\n')}\n`,
+            headers: { 'content-type': 'text/csv' },
+          };
+        },
+        'GET /api/datasets': async () => ({}),
+        'GET /api/datasets/:id': async () => ({ url: `/api/datasets/${first.id}` }),
+        'DELETE /api/datasets/:id': async () => ({ url: `/api/datasets/${(await dataset()).id}` }),
+        'GET /api/customers': async () => ({ url: '/api/customers?q=perm' }),
+        'GET /api/customers/:customerId': async () => ({ url: `/api/customers/${first.customerId}` }),
       };
       const routes = routeAccess(app).filter(
         (r): r is RouteAccess & { access: Exclude<Access, 'public'> } => r.access !== 'public',
@@ -365,12 +404,17 @@ for (const kind of STORE_KINDS) {
         const anonymous = await sample(users.manager.bearer);
         const res = await call(route.method as Method, anonymous.url ?? route.url, {
           payload: anonymous.payload,
+          headers: anonymous.headers ?? {},
         });
         expect(res.statusCode, `${key} without sign-in`).toBe(401);
         for (const role of ROLES) {
           const { bearer } = users[role];
-          const { url, payload } = await sample(bearer);
-          const res = await call(route.method as Method, url ?? route.url, { bearer, payload });
+          const { url, payload, headers } = await sample(bearer);
+          const res = await call(route.method as Method, url ?? route.url, {
+            bearer,
+            payload,
+            headers: headers ?? {},
+          });
           const allowed = route.access === 'signed_in' || allows([role], route.access);
           if (allowed) expect(res.statusCode, `${key} as ${role}: ${res.body}`).toBeLessThan(300);
           else expect(res.statusCode, `${key} as ${role}`).toBe(403);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseIntOption } from '../options.ts';
@@ -6,9 +7,12 @@ interface ServeFlags {
   port: number;
   dataDir?: string;
   databaseUrl?: string;
+  filesDir?: string;
 }
 
 const DEFAULT_DATA_DIR = '.clientele/data';
+/** Uploaded files with PostgreSQL as the store (with the embedded one: <data-dir>/files). */
+const DEFAULT_FILES_DIR = '.clientele/files';
 const HOST = '127.0.0.1';
 
 export function registerServe(program: Command): void {
@@ -27,6 +31,10 @@ export function registerServe(program: Command): void {
     .option(
       '--database-url <url>',
       'a PostgreSQL server instead of the embedded store (default: $DATABASE_URL if set)',
+    )
+    .option(
+      '--files-dir <folder>',
+      `where uploaded datasets are kept (default: <data-dir>/files with the embedded store, ${DEFAULT_FILES_DIR} with PostgreSQL)`,
     )
     .addHelpText(
       'after',
@@ -58,7 +66,10 @@ async function runServe(flags: ServeFlags): Promise<void> {
       throw new UsageError(`${err.message}; check --database-url / DATABASE_URL`);
     throw err;
   }
-  const app = await buildApp({ store });
+  const filesDir =
+    flags.filesDir ?? (databaseUrl ? DEFAULT_FILES_DIR : join(flags.dataDir ?? DEFAULT_DATA_DIR, 'files'));
+  process.stderr.write(`clientele serve: uploaded files go to ${filesDir}\n`);
+  const app = await buildApp({ store, dataDir: filesDir });
   let url: string;
   try {
     url = await app.listen({ host: HOST, port: flags.port });

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -15,6 +18,8 @@ import { guard } from './auth/principal.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import type { Access } from './permissions.ts';
 import { authRoutes } from './routes/auth.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -38,6 +43,13 @@ export interface AppOptions {
   auth?: AuthOptions;
   /** Trust X-Forwarded-* from a reverse proxy (client IP for the rate limit, https for Secure cookies). */
   trustProxy?: boolean;
+  /**
+   * Folder for files: uploaded datasets live in `<dataDir>/datasets/<orgId>/<datasetId>/`
+   * (`datasetFile()`). Default: a temporary folder, removed when the app closes (tests).
+   */
+  dataDir?: string;
+  /** Largest dataset upload in bytes (default 512 MiB: DEFAULT_UPLOAD_LIMIT). */
+  uploadLimit?: number;
 }
 
 /** A route of the API and who may call it. */
@@ -55,6 +67,7 @@ export function routeAccess(app: App): RouteAccess[] {
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_UPLOAD_LIMIT = 512 * 1024 * 1024;
 
 /**
  * The HTTP API over a store: zod schemas validate every input (unknown fields refused) and
@@ -116,6 +129,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(authRoutes(options.store, auth));
   await app.register(tokenRoutes(options.store));
   await app.register(memberRoutes(options.store, auth));
+  let dataDir = options.dataDir;
+  if (dataDir === undefined) {
+    const temporary = mkdtempSync(join(tmpdir(), 'clientele-files-'));
+    app.addHook('onClose', async () => rmSync(temporary, { recursive: true, force: true }));
+    dataDir = temporary;
+  }
+  await app.register(
+    datasetRoutes(options.store, { dataDir, uploadLimit: options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT }),
+  );
+  await app.register(customerRoutes(options.store));
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

@@ -6,6 +6,7 @@ export {
   type AppOptions,
   buildApp,
   DEFAULT_BODY_LIMIT,
+  DEFAULT_UPLOAD_LIMIT,
   type RouteAccess,
   routeAccess,
 } from './buildApp.ts';

@@ -5,13 +5,28 @@ export { PGliteDialect, type PGliteLike } from './pgliteDialect.ts';
 export { createApiToken, findApiTokenByHash, revokeApiToken } from './repos/apiTokens.ts';
 export { listAudit, recordAudit } from './repos/auditLog.ts';
 export {
+  type CustomerColumns,
+  type CustomerHit,
+  type CustomerRecord,
   type CustomerRow,
   countCustomers,
   customerLookup,
+  customerRecords,
   findCustomer,
+  insertCustomerColumns,
   insertCustomers,
+  searchCustomers,
 } from './repos/customers.ts';
-export { createDataset, getDataset, listDatasets, type NewDataset } from './repos/datasets.ts';
+export {
+  createDataset,
+  type DeletedDataset,
+  findDatasetBySha256,
+  getDataset,
+  listDatasets,
+  type NewDataset,
+  setDatasetCustomers,
+  softDeleteDataset,
+} from './repos/datasets.ts';
 export { newId } from './repos/ids.ts';
 export { acceptInvitation, createInvitation, findOpenInvitation } from './repos/invitations.ts';
 export { createOrganisation, getOrganisation } from './repos/organisations.ts';

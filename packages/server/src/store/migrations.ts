@@ -330,6 +330,38 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_datasets': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // What the upload learnt, so a list needs no file: the columns (name, type, role) and the
+      // number of customers loaded from the file.
+      await db.schema
+        .alterTable('datasets')
+        .addColumn('columns', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+        .execute();
+      await db.schema
+        .alterTable('datasets')
+        .addColumn('customers', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`customers >= 0`))
+        .execute();
+      await db.schema
+        .createIndex('datasets_org_sha256_idx')
+        .on('datasets')
+        .columns(['org_id', 'sha256'])
+        .execute();
+      // Customer search by prefix (id, name, e-mail) whatever the database's collation:
+      // text_pattern_ops compares bytes, so LIKE 'abc%' walks the index. The Lookout index is
+      // rebuilt so: it still serves customer_id = $1, and one index costs less at a bulk insert.
+      await db.schema.dropIndex('customers_org_customer_idx').execute();
+      await sql`create index customers_org_customer_idx on customers (org_id, customer_id text_pattern_ops)`.execute(
+        db,
+      );
+      await sql`create index customers_org_name_prefix_idx on customers (org_id, lower(name) text_pattern_ops)`.execute(
+        db,
+      );
+      await sql`create index customers_org_email_prefix_idx on customers (org_id, lower(email) text_pattern_ops)`.execute(
+        db,
+      );
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

@@ -103,6 +103,17 @@ export interface DatasetsTable {
   created_by: string | null;
   created_at: CreatedAt;
   deleted_at: MaybeTime;
+  /** The file's columns as the upload's profile read them (migration `0003_datasets`). */
+  columns: ColumnType<DatasetColumn[], JsonText | undefined, JsonText>;
+  /** Customers loaded into `customers` from the file (migration `0003_datasets`). */
+  customers: ColumnType<number, number | undefined, number>;
+}
+
+/** One column of an uploaded file: its name, the type it was read as, its role (profile). */
+export interface DatasetColumn {
+  name: string;
+  type: string;
+  role: string;
 }
 
 export interface CustomersTable {

@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Database, Dataset, DatasetKind } from '../schema.ts';
+import { jsonb } from '../jsonb.ts';
+import type { Database, Dataset, DatasetColumn, DatasetKind } from '../schema.ts';
 import { newId } from './ids.ts';
 
 export interface NewDataset {
+  /** Default: a new id (an upload picks it first, to name the dataset's folder). */
+  id?: string;
   orgId: string;
   name: string;
   kind: DatasetKind;
@@ -10,13 +13,15 @@ export interface NewDataset {
   bytes: number;
   sha256: string;
   createdBy: string | null;
+  columns?: DatasetColumn[];
+  customers?: number;
 }
 
 export async function createDataset(db: Kysely<Database>, input: NewDataset): Promise<Dataset> {
   return db
     .insertInto('datasets')
     .values({
-      id: newId(),
+      id: input.id ?? newId(),
       org_id: input.orgId,
       name: input.name,
       kind: input.kind,
@@ -24,6 +29,8 @@ export async function createDataset(db: Kysely<Database>, input: NewDataset): Pr
       bytes: input.bytes,
       sha256: input.sha256,
       created_by: input.createdBy,
+      columns: jsonb(input.columns ?? []),
+      customers: input.customers ?? 0,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -53,4 +60,89 @@ export async function listDatasets(db: Kysely<Database>, orgId: string): Promise
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .execute();
+}
+
+/** A live (not deleted) dataset of the organisation with this content hash, the oldest first. */
+export async function findDatasetBySha256(
+  db: Kysely<Database>,
+  orgId: string,
+  sha256: string,
+): Promise<Dataset | undefined> {
+  return db
+    .selectFrom('datasets')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('sha256', '=', sha256)
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at')
+    .executeTakeFirst();
+}
+
+export async function setDatasetCustomers(
+  db: Kysely<Database>,
+  orgId: string,
+  id: string,
+  customers: number,
+): Promise<void> {
+  await db
+    .updateTable('datasets')
+    .set({ customers })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** What deleting a dataset removed, row counts per table. */
+export interface DeletedDataset {
+  customers: number;
+  runs: number;
+  publishedResults: number;
+}
+
+/**
+ * Deletes a live dataset's contents in one transaction (the caller's, if `db` is one): its
+ * customers, its published-results pointer, its runs (and with them, by cascade, their results,
+ * published versions and segment names), and marks the row deleted (`deleted_at`). The row stays
+ * as a tombstone (name, size, hash, who and when) for the audit log; nothing of the customers
+ * does. Undefined when there is no such live dataset in the organisation.
+ */
+export async function softDeleteDataset(
+  db: Kysely<Database>,
+  orgId: string,
+  id: string,
+): Promise<DeletedDataset | undefined> {
+  if (!db.isTransaction) return db.transaction().execute((tx) => softDeleteDataset(tx, orgId, id));
+  const marked = await db
+    .updateTable('datasets')
+    .set({ deleted_at: new Date(), customers: 0 })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  if (!marked) return undefined;
+  const count = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
+  // The pointer first: it references a run without a cascade.
+  const publishedResults = count(
+    await db
+      .deleteFrom('published_results')
+      .where('org_id', '=', orgId)
+      .where('dataset_id', '=', id)
+      .executeTakeFirstOrThrow(),
+  );
+  const runs = count(
+    await db
+      .deleteFrom('runs')
+      .where('org_id', '=', orgId)
+      .where('dataset_id', '=', id)
+      .executeTakeFirstOrThrow(),
+  );
+  const customers = count(
+    await db
+      .deleteFrom('customers')
+      .where('org_id', '=', orgId)
+      .where('dataset_id', '=', id)
+      .executeTakeFirstOrThrow(),
+  );
+  return { customers, runs, publishedResults };
 }

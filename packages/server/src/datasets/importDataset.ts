@@ -1,0 +1,189 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { DatasetProfile } from '@clientele/analytics';
+import {
+  createDataset,
+  type Dataset,
+  type DatasetKind,
+  findDatasetBySha256,
+  insertCustomerColumns,
+  newId,
+  recordAudit,
+  type Store,
+  setDatasetCustomers,
+} from '../store/index.ts';
+import { type CustomerFields, type IngestedUpload, ingestUpload } from './ingestUpload.ts';
+import { customerFieldsFile, datasetDir, datasetFile, profileFile } from './paths.ts';
+import { receiveUpload } from './receiveUpload.ts';
+
+/** Another live dataset of the organisation has the same bytes. */
+export class DuplicateDatasetError extends Error {
+  override name = 'DuplicateDatasetError';
+  constructor(readonly existing: Dataset) {
+    super(
+      `this file was already uploaded as dataset "${existing.name}" (${existing.id}, ${existing.created_at.toISOString()}); ` +
+        'use that one, or upload again with allowDuplicate=true',
+    );
+  }
+}
+
+export interface ImportRequest {
+  orgId: string;
+  userId: string | null;
+  name: string;
+  kind?: DatasetKind | undefined;
+  allowDuplicate?: boolean;
+  body: Readable;
+  /** Byte limit of the upload. */
+  limit: number;
+}
+
+export interface ImportedDataset {
+  dataset: Dataset;
+  profile: DatasetProfile;
+  fields: CustomerFields;
+  seconds: { receive: number; profile: number; customers: number };
+}
+
+/**
+ * An upload from body to dataset: streams it into `<dataDir>/datasets/<org>/<id>/` (byte limit,
+ * SHA-256), refuses a duplicate, loads and profiles it with the analytics ingestion, then in one
+ * transaction creates the dataset row, loads its customers and writes the audit row. On any
+ * failure nothing is left: no row (the transaction rolls back) and no folder.
+ */
+export async function importDataset(
+  store: Store,
+  dataDir: string,
+  req: ImportRequest,
+): Promise<ImportedDataset> {
+  const id = newId();
+  const dir = datasetDir(dataDir, req.orgId, id);
+  const upload = join(dir, 'upload.part');
+  let ingested: IngestedUpload | undefined;
+  const t0 = performance.now();
+  try {
+    await mkdir(dir, { recursive: true });
+    const received = await receiveUpload(req.body, upload, req.limit);
+    const t1 = performance.now();
+    if (!req.allowDuplicate) {
+      const existing = await findDatasetBySha256(store.db, req.orgId, received.sha256);
+      if (existing) throw new DuplicateDatasetError(existing);
+    }
+    ingested = await ingestUpload(upload, received.bytes, {
+      kind: req.kind,
+      tempDir: dir,
+      label: 'the uploaded file',
+    });
+    const { profile, kind, fields, table } = ingested;
+    await writeFile(profileFile(dataDir, req.orgId, id), `${JSON.stringify(profile)}\n`);
+    await writeFile(customerFieldsFile(dataDir, req.orgId, id), `${JSON.stringify(fields)}\n`);
+    await rename(upload, datasetFile(dataDir, req.orgId, id));
+    const t2 = performance.now();
+
+    const dataset = await store.db.transaction().execute(async (tx) => {
+      const row = await createDataset(tx, {
+        id,
+        orgId: req.orgId,
+        name: req.name,
+        kind,
+        rows: profile.nRows,
+        bytes: received.bytes,
+        sha256: received.sha256,
+        createdBy: req.userId,
+        columns: profile.columns.map((c) => ({ name: c.name, type: c.type, role: c.role })),
+      });
+      const customers = await copyCustomers(table, ingested!.customersSql, (cols) =>
+        insertCustomerColumns(tx, req.orgId, id, cols),
+      );
+      await setDatasetCustomers(tx, req.orgId, id, customers);
+      await recordAudit(tx, {
+        orgId: req.orgId,
+        userId: req.userId,
+        action: 'dataset_uploaded',
+        subject: `dataset:${id}`,
+        detail: {
+          name: req.name,
+          kind,
+          rows: profile.nRows,
+          bytes: received.bytes,
+          sha256: received.sha256,
+          customers,
+        },
+      });
+      return { ...row, customers };
+    });
+    const t3 = performance.now();
+    return {
+      dataset,
+      profile,
+      fields,
+      seconds: { receive: (t1 - t0) / 1000, profile: (t2 - t1) / 1000, customers: (t3 - t2) / 1000 },
+    };
+  } catch (err) {
+    ingested?.table.close();
+    ingested = undefined;
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  } finally {
+    ingested?.table.close();
+  }
+}
+
+/** Rows per batch handed to the store (its insert statement takes 10,000 rows). */
+const BATCH = 10_000;
+
+/**
+ * Streams the customers query out of DuckDB in batches of 10,000 rows, column by column, into
+ * `insert`; the next batch is read while the previous one is written. Returns the count.
+ */
+async function copyCustomers(
+  table: IngestedUpload['table'],
+  sql: string,
+  insert: (cols: CustomerColumnsBatch) => Promise<number>,
+): Promise<number> {
+  const result = await table.db.stream(sql);
+  let batch = emptyBatch();
+  let pending: Promise<number> | null = null;
+  let total = 0;
+  const flush = async (): Promise<void> => {
+    if (pending) total += await pending;
+    pending = batch.customerId.length > 0 ? insert(batch) : null;
+    // Awaited at the next flush; until then a failure must not count as unhandled.
+    pending?.catch(() => {});
+    batch = emptyBatch();
+  };
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const columns = chunk.getColumns() as (string | null)[][];
+    const [ids, names, phones, emails, locations, stores, attributes] = columns as [
+      string[],
+      (string | null)[],
+      (string | null)[],
+      (string | null)[],
+      (string | null)[],
+      (string | null)[],
+      string[],
+    ];
+    for (let i = 0; i < chunk.rowCount; i++) {
+      batch.customerId.push(ids[i]!);
+      batch.name.push(names[i] ?? null);
+      batch.phone.push(phones[i] ?? null);
+      batch.email.push(emails[i] ?? null);
+      batch.location.push(locations[i] ?? null);
+      batch.store.push(stores[i] ?? null);
+      batch.attributes.push(attributes[i] ?? '{}');
+    }
+    if (batch.customerId.length >= BATCH) await flush();
+  }
+  await flush();
+  await flush();
+  return total;
+}
+
+type CustomerColumnsBatch = Parameters<typeof insertCustomerColumns>[3];
+
+function emptyBatch(): CustomerColumnsBatch {
+  return { customerId: [], name: [], phone: [], email: [], location: [], store: [], attributes: [] };
+}
