@@ -1,6 +1,6 @@
 import type { DecisionTree } from '../treeEnsemble.ts';
 import type { BinnedData } from './binning.ts';
-import { buildHistogram, histogramSize, subtractHistogram } from './histogram.ts';
+import { HistogramLayout } from './histogram.ts';
 import { findBestSplit, SplitInfo, type SplitParams, SplitScratch } from './splitFinder.ts';
 
 /** Growth limits for one tree. */
@@ -23,21 +23,37 @@ export interface GrownTree {
   binGoLeft: Uint8Array;
 }
 
-/** Buffers reused across trees: histogram pool, partition scratch. */
+/** Buffers reused across trees: histogram pool, partition scratch, the bins column-major. */
 export class GrowerWork {
   readonly scratch: Int32Array;
+  /**
+   * The bins column-major (`colBins[f * n + row]`) for the partition: a node's rows are
+   * ascending, so reading one feature's bins walks forward through one column instead of
+   * touching a cache line per row (row-major, the partition was 15% of a 297,271 x 40 fit).
+   */
+  readonly colBins: Uint8Array;
   readonly goLeft = new Uint8Array(256);
   readonly splitScratch = new SplitScratch();
+  /** How histograms are built (columns, bundles); see `HistogramLayout`. */
+  readonly layout: HistogramLayout;
+  /** Gradients and hessians interleaved (gh[2 r], gh[2 r + 1]): one cache line per row. */
+  readonly gh: Float64Array;
   private readonly pool: Float64Array[] = [];
-  private readonly histSize: number;
 
   constructor(d: BinnedData) {
     this.scratch = new Int32Array(d.n);
-    this.histSize = histogramSize(d.p);
+    const { n, p, bins } = d;
+    this.colBins = new Uint8Array(n * p);
+    for (let i = 0; i < n; i++) {
+      const o = i * p;
+      for (let f = 0; f < p; f++) this.colBins[f * n + i] = bins[o + f]!;
+    }
+    this.layout = new HistogramLayout(d);
+    this.gh = new Float64Array(2 * n);
   }
 
   take(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.histSize);
+    return this.pool.pop() ?? new Float64Array(this.layout.size);
   }
 
   give(h: Float64Array | null): void {
@@ -106,6 +122,7 @@ export function growTree(
     const s = new SplitInfo();
     findBestSplit(
       d,
+      work.layout.slotOf,
       feats,
       nFeats,
       leaf.hist!,
@@ -125,15 +142,22 @@ export function growTree(
 
   let g0 = 0;
   let h0 = 0;
+  const gh = work.gh;
+  let identity = nRows === d.n;
   for (let k = 0; k < nRows; k++) {
-    g0 += grad[rows[k]!]!;
-    h0 += hess[rows[k]!]!;
+    const r = rows[k]!;
+    if (r !== k) identity = false;
+    g0 += grad[r]!;
+    h0 += hess[r]!;
+    gh[2 * r] = grad[r]!;
+    gh[2 * r + 1] = hess[r]!;
   }
+  const layout = work.layout;
   const open: Leaf[] = [];
   const root = newLeaf(0, nRows, 0, g0, h0);
   if (gp.maxLeaves > 1 && canSplit(nRows, h0, 0)) {
     root.hist = work.take();
-    buildHistogram(d, feats, nFeats, rows, 0, nRows, grad, hess, root.hist);
+    layout.build(feats, nFeats, rows, 0, nRows, gh, identity, root.hist);
     findSplit(root);
   }
   open.push(root);
@@ -150,7 +174,7 @@ export function growTree(
     const s = leaf.split!;
     const f = s.feature;
     const fb = d.features[f]!;
-    const mid = partition(d, rows, leaf.start, leaf.end, s, work.scratch, work.goLeft);
+    const mid = partition(d, work.colBins, rows, leaf.start, leaf.end, s, work.scratch, work.goLeft);
     const node = leaf.node;
     binGoLeft.set(work.goLeft, node * 256);
     feature[node] = f;
@@ -175,8 +199,8 @@ export function growTree(
     if (lCan || rCan) {
       const [small, large] = mid - leaf.start <= leaf.end - mid ? [lc, rc] : [rc, lc];
       small.hist = work.take();
-      buildHistogram(d, feats, nFeats, rows, small.start, small.end, grad, hess, small.hist);
-      subtractHistogram(d, feats, nFeats, leaf.hist!, small.hist);
+      layout.build(feats, nFeats, rows, small.start, small.end, gh, false, small.hist);
+      layout.subtract(feats, nFeats, leaf.hist!, small.hist);
       large.hist = leaf.hist;
       leaf.hist = null;
       for (const c of [lc, rc]) {
@@ -231,6 +255,7 @@ export function growTree(
  */
 function partition(
   d: BinnedData,
+  colBins: Uint8Array,
   rows: Int32Array,
   start: number,
   end: number,
@@ -246,14 +271,12 @@ function partition(
     goLeft.fill(1, 0, s.binThreshold + 1);
     goLeft[fb.nBins] = s.missingLeft ? 1 : 0;
   }
-  const f = s.feature;
-  const p = d.p;
-  const bins = d.bins;
+  const col = colBins.subarray(s.feature * d.n, (s.feature + 1) * d.n);
   let w = start;
   let r = 0;
   for (let k = start; k < end; k++) {
     const row = rows[k]!;
-    const gl = goLeft[bins[row * p + f]!]!;
+    const gl = goLeft[col[row]!]!;
     rows[w] = row;
     scratch[r] = row;
     w += gl;

@@ -63,6 +63,7 @@ export class SplitScratch {
  */
 export function findBestSplit(
   d: BinnedData,
+  slotOf: Int32Array,
   feats: Int32Array,
   nFeats: number,
   hist: Float64Array,
@@ -82,7 +83,7 @@ export function findBestSplit(
   for (let q = 0; q < nFeats; q++) {
     const f = feats[q]!;
     const fb = d.features[f]!;
-    const lo = f * STRIDE * SLOT;
+    const lo = slotOf[f]! * STRIDE * SLOT;
     const nb = fb.nBins;
     const mj = lo + nb * SLOT;
     if (fb.categorical) {
