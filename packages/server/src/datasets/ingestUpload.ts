@@ -260,16 +260,19 @@ function fieldsOf(map: CustomerColumnMap): CustomerFields {
   };
 }
 
-/** The columns as one JSON object per row; non-finite numbers become null (JSON has no NaN). */
+/**
+ * The columns as one JSON object per row (a struct turned to JSON: faster in DuckDB than
+ * json_object); non-finite numbers become null (JSON has no NaN).
+ */
 function attributesJson(columns: string[], types: Map<string, string>): string {
   if (columns.length === 0) return `'{}'`;
   const pairs = columns.map((c) => {
     const type = types.get(c) ?? 'VARCHAR';
     const v = quoteIdent(c);
     const value = /^(DOUBLE|FLOAT|REAL)$/.test(type) ? `CASE WHEN isfinite(${v}) THEN ${v} END` : v;
-    return `${sqlString(c)}, ${value}`;
+    return `${sqlString(c)}: ${value}`;
   });
-  return `CAST(json_object(${pairs.join(', ')}) AS VARCHAR)`;
+  return `CAST(to_json({${pairs.join(', ')}}) AS VARCHAR)`;
 }
 
 function sqlString(s: string): string {

@@ -17,7 +17,8 @@ const CHUNK = 10_000;
 
 /**
  * Customers column by column, as an import reads them: `attributes` holds each customer's
- * attributes already as JSON text (an object), so a million rows are never parsed and re-serialised.
+ * attributes already as JSON text (an object, trusted to be valid JSON: it is spliced into one
+ * JSON array per statement), so a million rows are never parsed and re-serialised in JavaScript.
  */
 export interface CustomerColumns {
   customerId: string[];
@@ -74,13 +75,16 @@ export async function insertCustomerColumns(
   for (let start = 0; start < n; start += CHUNK) {
     const part = <T>(values: T[]): T[] =>
       start === 0 && n <= CHUNK ? values : values.slice(start, start + CHUNK);
+    // The attributes go as one JSON array, not a text[]: PostgreSQL reads a 10 MB json array
+    // in a tenth of the time it takes to parse the same objects as an escaped array literal.
     await sql`
       insert into customers (org_id, dataset_id, customer_id, name, phone, email, location, store, attributes)
       select ${orgId}, ${datasetId}, u.customer_id, u.name, u.phone, u.email, u.location, u.store, u.attributes::jsonb
-      from unnest(
-        ${part(cols.customerId)}::text[], ${part(cols.name)}::text[], ${part(cols.phone)}::text[],
-        ${part(cols.email)}::text[], ${part(cols.location)}::text[], ${part(cols.store)}::text[],
-        ${part(cols.attributes)}::text[]
+      from rows from (
+        unnest(${part(cols.customerId)}::text[]), unnest(${part(cols.name)}::text[]),
+        unnest(${part(cols.phone)}::text[]), unnest(${part(cols.email)}::text[]),
+        unnest(${part(cols.location)}::text[]), unnest(${part(cols.store)}::text[]),
+        json_array_elements(${`[${part(cols.attributes).join(',')}]`}::json)
       ) as u(customer_id, name, phone, email, location, store, attributes)
     `.execute(db);
   }
