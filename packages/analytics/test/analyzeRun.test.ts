@@ -181,8 +181,9 @@ describe('analyze a telco snapshot', () => {
   beforeAll(async () => {
     await writeTelcoSnapshotCsv(path, { rows: 10_000, seed: 5, truthOut: truthPath });
     const config = defaultRunConfig();
-    // The planted structure has four segments; the automatic choice by silhouette takes three
-    // on this data (see the README), so the check of recovery fixes k as the seed project did.
+    // The planted structure has four segments; the automatic choices (silhouette, elbow) take
+    // three on this data (see the README), so the check of recovery fixes k as the seed project
+    // did after reading its elbow chart.
     config.segmentation.algorithm = 'kmeans';
     config.segmentation.k = 4;
     run = await analyze({
@@ -203,6 +204,12 @@ describe('analyze a telco snapshot', () => {
     );
     const found = Int32Array.from(assignments, (r) => Number(r['segment']));
     expect(adjustedRandIndex(found, planted)).toBeGreaterThanOrEqual(0.9);
+    const seg = run.report.segmentation;
+    expect(seg.chosenBy).toBe('config');
+    expect(seg.elbowCurve.map((c) => c.k)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // The cleaning steps keep the file's row order in a column of their own: never a feature.
+    expect(seg.features).not.toContain('__row');
+    expect(seg.features.length).toBe(27);
 
     const c = run.report.churn!;
     const scores = csv(join(run.out, 'scores.csv'));

@@ -58,6 +58,7 @@ export * from './metrics/calinskiHarabasz.ts';
 export * from './metrics/classification.ts';
 export * from './metrics/contingency.ts';
 export * from './metrics/daviesBouldin.ts';
+export * from './metrics/elbow.ts';
 export { inertia } from './metrics/inertia.ts';
 export * from './metrics/normalizedMutualInfo.ts';
 export * from './metrics/probability.ts';

@@ -4,6 +4,7 @@ import { quoteIdent, quoteLiteral } from '../duckdb.ts';
 import { isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
 import { countRows, describeTable, type LoadedTable } from '../ingest/loadTable.ts';
+import { ROW_ORDER_COLUMN } from '../ingest/rowOrderColumn.ts';
 import { readMatrixStream } from '../readMatrixStream.ts';
 import type { CleaningPlan, PlanStep } from './planSchema.ts';
 
@@ -18,7 +19,7 @@ export interface StepReport {
   detail: string;
 }
 
-const ORDER = '__row';
+const ORDER = ROW_ORDER_COLUMN;
 
 /**
  * Applies a cleaning plan to a loaded table, step by step, in DuckDB. The table is the loader's

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../duckdb.ts';
 import { isDateType, isNumericType } from '../duckdbTypes.ts';
 import { InputError } from '../errors.ts';
+import { ROW_ORDER_COLUMN } from '../ingest/rowOrderColumn.ts';
 
 export interface SnapshotFeatureOptions {
   /** The customer id column: kept first in the table, never a feature. */
@@ -62,7 +63,9 @@ export async function buildSnapshotFeatures(
   const src = quoteIdent(table);
   const schema = (await db.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`))
     .getRows()
-    .map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+    .map((r) => ({ name: String(r[0]), type: String(r[1]) }))
+    // A cleaned table carries the file's row order; it is not the user's column.
+    .filter((c) => c.name !== ROW_ORDER_COLUMN);
   const names = schema.map((c) => c.name);
   const check = (col: string | null | undefined, what: string): string | null => {
     if (col === null || col === undefined) return null;

@@ -388,6 +388,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         algorithm: seg.algorithm,
         k,
         silhouette: seg.silhouette,
+        chosenBy: seg.chosenBy,
+        elbowCurve: seg.elbowCurve,
         segments,
         views,
         matchedToPrevious: matched,

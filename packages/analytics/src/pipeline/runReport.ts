@@ -37,6 +37,10 @@ export interface SegmentationReport {
   algorithm: string;
   k: number;
   silhouette: number | null;
+  /** How the algorithm and k were chosen: the elbow of k-means inertia, the best silhouette, or the config. */
+  chosenBy: 'elbow' | 'silhouette' | 'config';
+  /** The k-means inertia per k = 1..kMax on the selection sample: the elbow chart. */
+  elbowCurve: { k: number; inertia: number }[];
   segments: SegmentReport[];
   /** A 2-D view of a sample: x, y and the segment of each point, per method. */
   views: { method: string; x: number[]; y: number[]; segment: number[] }[];

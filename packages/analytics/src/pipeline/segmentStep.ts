@@ -1,4 +1,4 @@
-import { GaussianMixture, KMeans, type Matrix, matrix, silhouetteScore } from '@clientele/ml';
+import { elbow, GaussianMixture, KMeans, type Matrix, matrix, silhouetteScore } from '@clientele/ml';
 import { embedSpace } from '../segmentation/embedSpace.ts';
 import { fitClustering } from '../segmentation/fitClustering.ts';
 import { sampleRows } from '../segmentation/sampleRows.ts';
@@ -17,6 +17,10 @@ export interface Segmentation {
   /** k x p means of the scaled features per segment (to match segments across runs). */
   centroids: Matrix;
   silhouette: number | null;
+  /** How the algorithm and k were chosen. */
+  chosenBy: 'elbow' | 'silhouette' | 'config';
+  /** The k-means inertia per k = 1..kMax on the selection sample (the elbow chart). */
+  elbowCurve: { k: number; inertia: number }[];
   transform: 'log' | 'none';
   scale: 'minmax' | 'robust' | 'standard';
 }
@@ -80,10 +84,57 @@ function nearestCentroid(x: Matrix, c: Matrix): Int32Array {
   return labels;
 }
 
+/** Within-segment sum of squares of k-means for k = 1..kMax: the selection table's where it has them. */
+function inertiaCurve(
+  x: Matrix,
+  selection: SelectionRow[],
+  kMax: number,
+  seed: number,
+): { k: number; inertia: number }[] {
+  const curve: { k: number; inertia: number }[] = [];
+  for (let k = 1; k <= kMax; k++) {
+    const row = selection.find((r) => r.algorithm === 'kmeans' && r.k === k && r.inertia !== undefined);
+    curve.push({ k, inertia: row?.inertia ?? new KMeans({ k, seed }).fit(x).inertia });
+  }
+  return curve;
+}
+
+/**
+ * The configured model; or the best silhouette of the table; or the elbow's k and, at that k,
+ * the algorithm with the best silhouette (the elbow is read on k-means, the silhouette compares
+ * the algorithms at that k).
+ */
+function chooseModel(
+  rule: 'elbow' | 'silhouette' | 'config',
+  selection: SelectionRow[],
+  config: RunConfig['segmentation'],
+  curve: { k: number; inertia: number }[],
+): { algorithm: string; k: number; rule: 'elbow' | 'silhouette' | 'config' } {
+  if (rule === 'config') return { algorithm: config.algorithm!, k: config.k!, rule };
+  const bestOf = (rows: SelectionRow[]): SelectionRow =>
+    rows.reduce((b, r) => ((r.silhouette ?? -2) > (b.silhouette ?? -2) ? r : b));
+  const silhouette = (): { algorithm: string; k: number; rule: 'silhouette' } => {
+    const b = bestOf(selection);
+    return { algorithm: b.algorithm, k: b.k, rule: 'silhouette' };
+  };
+  // A curve that does not fall (every customer alike) has no elbow.
+  if (rule === 'silhouette' || curve.length < 3 || !(curve[0]!.inertia > curve.at(-1)!.inertia)) {
+    return silhouette();
+  }
+  const e = elbow(
+    curve.map((c) => c.k),
+    curve.map((c) => c.inertia),
+  );
+  const atK = selection.filter((r) => r.k === Math.max(curve[e.index]!.k, config.kMin));
+  if (atK.length === 0) return silhouette();
+  const b = bestOf(atK);
+  return { algorithm: b.algorithm, k: b.k, rule: 'elbow' };
+}
+
 /**
  * Finds the segments: transform and scale, the model-selection table on a seeded sample (every
- * algorithm for every k), then the best silhouette (or the configured algorithm and k) fitted
- * for every customer: k-means on all rows; a Gaussian mixture fitted on the sample and applied
+ * algorithm for every k), then the model chosen by the elbow or the silhouette (or the configured
+ * algorithm and k; see `chooseModel`) fitted for every customer: k-means on all rows; a Gaussian mixture fitted on the sample and applied
  * to all; a hierarchical tree cut on the sample, the rest assigned to the nearest segment mean.
  */
 export function findSegments(
@@ -115,10 +166,9 @@ export function findSegments(
     silhouetteRows: config.silhouetteRows,
     onProgress: (done, total) => onProgress?.((0.8 * done) / total),
   });
-  const best =
-    config.algorithm !== undefined && config.k !== undefined
-      ? { algorithm: config.algorithm, k: config.k }
-      : selection.reduce((b, r) => ((r.silhouette ?? -2) > (b.silhouette ?? -2) ? r : b));
+  const rule = config.algorithm !== undefined && config.k !== undefined ? 'config' : config.choose;
+  const elbowCurve = inertiaCurve(sample.x, selection, kMax, seed);
+  const best = chooseModel(rule, selection, config, elbowCurve);
   let labels: Int32Array;
   if (best.algorithm === 'kmeans' || best.algorithm === 'minibatch-kmeans') {
     labels = new KMeans({ k: best.k, seed }).fit(scaled).labels;
@@ -141,6 +191,8 @@ export function findSegments(
     labels,
     centroids: centroidsOf(scaled, labels, best.k),
     silhouette,
+    chosenBy: best.rule,
+    elbowCurve,
     transform,
     scale,
     columns,

@@ -453,8 +453,25 @@ function selectionBlock(r: RunReport, ctx: Ctx): string {
     t('k'),
     t('modelSelection'),
   );
+  const why =
+    s.chosenBy === 'elbow'
+      ? t('chosenByElbow', { k: f.count(s.k), algorithm: escapeHtml(s.algorithm) })
+      : t(s.chosenBy === 'config' ? 'chosenByConfig' : 'chosenBySilhouette');
+  // Reports written before the elbow curve was kept have none.
+  const elbowChart =
+    (s.elbowCurve ?? []).length < 2
+      ? ''
+      : `<figure>${selectionChart(
+          s.elbowCurve.map((c) => ({ algorithm: 'kmeans', k: c.k, y: c.inertia })),
+          { algorithm: 'kmeans', k: s.k },
+          f,
+          t('inertia'),
+          t('k'),
+          t('inertia'),
+        )}</figure>`;
   return sub('segments-selection', t('modelSelection'), [
-    `<p class="muted">${t('selectionLead', { rows: f.count(s.selectionRows) })}</p>`,
+    `<p class="muted">${t('selectionLead', { rows: f.count(s.selectionRows) })} ${why}</p>`,
+    elbowChart,
     `<figure>${chart}</figure>`,
     `<div class="scroll">${table(head, rows, 'selection')}</div>`,
   ]);

@@ -91,6 +91,7 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<void> {
       algorithm: rep.segmentation.algorithm,
       k: rep.segmentation.k,
       silhouette: rep.segmentation.silhouette,
+      chosen_by: rep.segmentation.chosenBy,
       sizes: rep.segmentation.segments.map((s) => s.size),
       names: rep.segmentation.segments.map((s) => s.name),
     },
@@ -110,7 +111,7 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<void> {
   }
   const lines = [
     `${rep.kind} of ${rep.input.rows} rows analysed in ${seconds.toFixed(1)} s -> ${r.out}`,
-    `  segments  ${rep.segmentation.algorithm}, k = ${rep.segmentation.k}, silhouette ${rep.segmentation.silhouette?.toFixed(3) ?? '-'}`,
+    `  segments  ${rep.segmentation.algorithm}, k = ${rep.segmentation.k} (chosen by ${rep.segmentation.chosenBy}), silhouette ${rep.segmentation.silhouette?.toFixed(3) ?? '-'}`,
     ...rep.segmentation.segments.map(
       (s) => `            ${s.id}. ${s.name} (${s.size}, ${(100 * s.share).toFixed(1)}%)`,
     ),
