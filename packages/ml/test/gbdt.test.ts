@@ -394,6 +394,33 @@ describe('GradientBoosting behaviour', () => {
       expect(new Set(t.feature.filter((f) => f >= 0)).size).toBeLessThanOrEqual(2);
   });
 
+  it('quantizedGradients: close to the exact fit, exact leaf values and covers, deterministic', () => {
+    const d = fixture.binary;
+    const s = split(d);
+    const o: GbdtOptions = { objective: 'binary', categorical: d.categorical, subsample: 0.8, seed: 2 };
+    const exact = new GradientBoosting(o).fit(s.xtr, s.ytr);
+    const q = new GradientBoosting({ ...o, quantizedGradients: true }).fit(s.xtr, s.ytr);
+    const again = new GradientBoosting({ ...o, quantizedGradients: true }).fit(s.xtr, s.ytr);
+    expect(again.predictRaw(s.xte)).toEqual(q.predictRaw(s.xte));
+    const aq = rocAuc(s.yte, q.predictProba(s.xte));
+    expect(Math.abs(aq - rocAuc(s.yte, exact.predictProba(s.xte)))).toBeLessThan(0.005);
+    for (const ref of [d.sklearn, d.xgboost]) expect(aq).toBeGreaterThanOrEqual(ref.auc! - 0.005);
+    // Covers: exact hessian sums (the first tree: p (1 - p) at the base rate, times its rows), and
+    // every inner node's cover is the sum of its children's.
+    const t0 = q.ensemble!.trees[0]!;
+    const rate = s.ytr.reduce((a, v) => a + v, 0) / s.ytr.length;
+    expect(t0.cover[0]).toBeCloseTo(rate * (1 - rate) * Math.round(0.8 * s.ytr.length), 9);
+    for (const t of q.ensemble!.trees) {
+      for (let j = 0; j < t.nodeCount; j++) {
+        if (t.feature[j]! < 0) continue;
+        expect(t.cover[j]).toBeCloseTo(t.cover[t.left[j]!]! + t.cover[t.right[j]!]!, 9);
+      }
+    }
+    const back = GradientBoosting.fromJSON(JSON.parse(JSON.stringify(q.toJSON())));
+    expect(back.options.quantizedGradients).toBe(true);
+    expect(back.predictRaw(s.xte)).toEqual(q.predictRaw(s.xte));
+  });
+
   it('feature importance: one value per feature, split counts add up to the internal nodes', () => {
     const { x, y } = noisyRegression(800, 10);
     const m = new GradientBoosting({ objective: 'regression', nEstimators: 20 }).fit(x, y);
@@ -470,6 +497,7 @@ describe('GradientBoosting behaviour', () => {
       { l2: -1 },
       { maxDepth: 0 },
       { categoricalSplit: 'other' },
+      { quantizedGradients: 1 },
     ]) {
       expectMlError(
         () => new GradientBoosting({ objective: 'binary', ...(bad as Partial<GbdtOptions>) }),

@@ -64,6 +64,15 @@ export interface GbdtOptions {
   earlyStoppingRounds?: number;
   /** Validation metric: 'logloss' (classification) or 'rmse' (regression), the default for each. */
   metric?: 'logloss' | 'rmse';
+  /**
+   * Quantized hessians (after LightGBM's quantized training): split finding adds each row's
+   * hessian rounded to a power-of-two step (2^15 steps of the tree's largest hessian at 300,000
+   * rows; finer with fewer rows) packed with its row count in one number, two histogram additions
+   * per row and feature instead of three; gradients stay exact, and leaf values and covers are
+   * summed from the exact gradients and hessians afterwards. Faster fits, nearly the same trees.
+   * Default false.
+   */
+  quantizedGradients?: boolean;
   /** Rows sampled to place the quantile bin edges. Default 200,000. */
   binSampleRows?: number;
   /** Called after each round with (rounds done, nEstimators). */
@@ -151,6 +160,7 @@ export class GradientBoosting {
       earlyStoppingRounds: options.earlyStoppingRounds ?? 10,
       metric: options.metric ?? (options.objective === 'regression' ? 'rmse' : 'logloss'),
       binSampleRows: options.binSampleRows ?? 200_000,
+      quantizedGradients: options.quantizedGradients ?? false,
     };
     validateOptions(o);
     this.options = o;
@@ -207,7 +217,7 @@ export class GradientBoosting {
     const grad = Array.from({ length: nOut }, () => new Float64Array(n));
     const hess = Array.from({ length: nOut }, () => new Float64Array(n));
     const work = new GrowerWork(binned);
-    const gp: GrowParams = { ...o, categoricalSplit: o.categoricalSplit };
+    const gp: GrowParams = { ...o, categoricalSplit: o.categoricalSplit, quantized: o.quantizedGradients };
     const nSample = o.subsample < 1 ? Math.max(1, Math.round(o.subsample * n)) : n;
     const nFeat = o.colsampleByTree < 1 ? Math.max(1, Math.round(o.colsampleByTree * p)) : p;
     const sampleRows = Int32Array.from({ length: n }, (_, i) => i);
@@ -589,6 +599,8 @@ function validateOptions(o: Settings): void {
   if (o.categoricalSplit !== 'sorted' && o.categoricalSplit !== 'onehot') {
     bad(`categoricalSplit = ${o.categoricalSplit}; use 'sorted' or 'onehot'`);
   }
+  if (typeof o.quantizedGradients !== 'boolean')
+    bad(`quantizedGradients = ${o.quantizedGradients}; use true or false`);
   if (o.metric !== 'logloss' && o.metric !== 'rmse') bad(`metric = ${o.metric}; use 'logloss' or 'rmse'`);
   if ((o.metric === 'rmse') !== (o.objective === 'regression')) {
     bad(

@@ -9,6 +9,8 @@ export interface GrowParams extends SplitParams {
   /** Deepest level a leaf may sit at (root = 0); Infinity for none. */
   maxDepth: number;
   learningRate: number;
+  /** Quantized hessians packed with the row counts (see `GbdtOptions.quantizedGradients`). */
+  quantized?: boolean;
 }
 
 /** A grown tree, the gain of each split (0 at leaves) and where each leaf's rows ended up. */
@@ -144,20 +146,39 @@ export function growTree(
   let h0 = 0;
   const gh = work.gh;
   let identity = nRows === d.n;
+  // Quantized: the count takes the low countBits of a packed number, the hessian in steps of
+  // hStep the bits above; a bin's sum of either stays below 2^53 (exact).
+  const countBits = Math.ceil(Math.log2(nRows + 1));
+  const hBits = 53 - 2 * countBits;
+  const quantized = gp.quantized === true && hBits >= 8;
+  let hStep = 0;
+  if (quantized) {
+    let hMax = 0;
+    for (let k = 0; k < nRows; k++) hMax = Math.max(hMax, hess[rows[k]!]!);
+    hStep = hMax > 0 ? 2 ** Math.ceil(Math.log2(hMax / (2 ** hBits - 1))) : 1;
+  }
+  const countScale = 2 ** countBits;
   for (let k = 0; k < nRows; k++) {
     const r = rows[k]!;
     if (r !== k) identity = false;
     g0 += grad[r]!;
-    h0 += hess[r]!;
     gh[2 * r] = grad[r]!;
-    gh[2 * r + 1] = hess[r]!;
+    if (quantized) {
+      const hq = Math.round(hess[r]! / hStep);
+      h0 += hq * hStep;
+      gh[2 * r + 1] = hq * countScale + 1;
+    } else {
+      h0 += hess[r]!;
+      gh[2 * r + 1] = hess[r]!;
+    }
   }
   const layout = work.layout;
+  const packing = quantized ? { countScale, hStep } : null;
   const open: Leaf[] = [];
   const root = newLeaf(0, nRows, 0, g0, h0);
   if (gp.maxLeaves > 1 && canSplit(nRows, h0, 0)) {
     root.hist = work.take();
-    layout.build(feats, nFeats, rows, 0, nRows, gh, identity, root.hist);
+    layout.build(feats, nFeats, rows, 0, nRows, gh, identity, root.hist, packing);
     findSplit(root);
   }
   open.push(root);
@@ -199,7 +220,7 @@ export function growTree(
     if (lCan || rCan) {
       const [small, large] = mid - leaf.start <= leaf.end - mid ? [lc, rc] : [rc, lc];
       small.hist = work.take();
-      layout.build(feats, nFeats, rows, small.start, small.end, gh, false, small.hist);
+      layout.build(feats, nFeats, rows, small.start, small.end, gh, false, small.hist, packing);
       layout.subtract(feats, nFeats, leaf.hist!, small.hist);
       large.hist = leaf.hist;
       leaf.hist = null;
@@ -217,6 +238,29 @@ export function growTree(
     open.push(lc, rc);
   }
   for (const l of open) work.give(l.hist);
+  if (quantized) {
+    // Leaf values and covers from the exact gradients and hessians; inner nodes sum their children.
+    const gs = new Float64Array(nodeCount);
+    const hs = new Float64Array(nodeCount);
+    for (const l of open) {
+      let g = 0;
+      let h = 0;
+      for (let k = l.start; k < l.end; k++) {
+        g += grad[rows[k]!]!;
+        h += hess[rows[k]!]!;
+      }
+      gs[l.node] = g;
+      hs[l.node] = h;
+    }
+    for (let j = nodeCount - 1; j >= 0; j--) {
+      if (left[j]! >= 0) {
+        gs[j] = gs[left[j]!]! + gs[right[j]!]!;
+        hs[j] = hs[left[j]!]! + hs[right[j]!]!;
+      }
+      value[j] = (scale * gs[j]!) / (hs[j]! + l2);
+      cover[j] = hs[j]!;
+    }
+  }
   const nl = open.length;
   const leafNode = new Int32Array(nl);
   const leafStart = new Int32Array(nl);

@@ -14,6 +14,8 @@ const MAX_BUNDLE_CODES = STRIDE;
 const MAX_BUNDLED_BINS = 64;
 /** Earlier bundles a feature tries to join (each try is a pass over the rows). */
 const MAX_BUNDLE_TRIES = 8;
+/** Rows per block of the histogram loop (see `touch`). */
+const BLOCK = 256;
 
 /**
  * A bundle: features whose bins, taken together, show at most 256 distinct combinations over
@@ -54,6 +56,8 @@ export class HistogramLayout {
   private readonly nBins: Int32Array;
   private readonly pick: Int32Array;
   private readonly picked: Uint8Array;
+  /** Sum of the bytes `touch` read (kept, so that the reads are not optimised away). */
+  sink = 0;
 
   constructor(d: BinnedData) {
     const { n, p, bins, features } = d;
@@ -168,12 +172,24 @@ export class HistogramLayout {
     gh: Float64Array,
     identity: boolean,
     hist: Float64Array,
+    packing: Packing | null = null,
   ): void {
     const { codes, nCols, colCodes } = this;
     if (nFeats === this.p) {
       for (let c = 0; c < nCols; c++) hist.fill(0, c * STRIDE * SLOT, (c * STRIDE + colCodes[c]!) * SLOT);
-      if (identity) accumulateAll(codes, nCols, null, start, end, gh, hist);
-      else accumulateAll(codes, nCols, rows, start, end, gh, hist);
+      if (identity) {
+        if (packing !== null) accumulatePacked(codes, nCols, null, start, end, gh, hist);
+        else accumulateAll(codes, nCols, null, start, end, gh, hist);
+      } else {
+        // A block of rows at a time: first `touch`, then the histogram loop on rows now cached.
+        for (let b = start; b < end; b += BLOCK) {
+          const e = Math.min(end, b + BLOCK);
+          this.sink += touch(codes, nCols, rows, b, e, gh);
+          if (packing !== null) accumulatePacked(codes, nCols, rows, b, e, gh, hist);
+          else accumulateAll(codes, nCols, rows, b, e, gh, hist);
+        }
+      }
+      if (packing !== null) for (let c = 0; c < nCols; c++) unpack(hist, c, colCodes[c]!, packing);
       for (const b of this.bundles) this.marginals(b, hist);
       return;
     }
@@ -186,7 +202,12 @@ export class HistogramLayout {
       pick[u++] = c;
       hist.fill(0, c * STRIDE * SLOT, (c * STRIDE + colCodes[c]!) * SLOT);
     }
-    accumulateSome(codes, nCols, pick, u, rows, start, end, gh, hist);
+    for (let b = start; b < end; b += BLOCK) {
+      const e = Math.min(end, b + BLOCK);
+      this.sink += touch(codes, nCols, rows, b, e, gh);
+      accumulateSome(codes, nCols, pick, u, rows, b, e, gh, hist, packing !== null);
+    }
+    if (packing !== null) for (let q = 0; q < u; q++) unpack(hist, pick[q]!, colCodes[pick[q]!]!, packing);
     for (const b of this.bundles) if (picked[b.slot] === 1) this.marginals(b, hist);
   }
 
@@ -218,6 +239,86 @@ export class HistogramLayout {
       for (let j = lo; j < hi; j++) parent[j] -= child[j]!;
     }
   }
+}
+
+/**
+ * Quantized hessians: gh[2 r + 1] holds round(h / hStep) * countScale + 1, so one addition sums
+ * both the hessian steps and the row count of a bin (exactly: every sum stays below 2^53).
+ */
+export interface Packing {
+  countScale: number;
+  hStep: number;
+}
+
+/** Column c's bins: the packed sum (in the hessian's place) back to hessian sum and row count. */
+function unpack(hist: Float64Array, c: number, nCodes: number, pk: Packing): void {
+  const lo = c * STRIDE * SLOT;
+  const { countScale, hStep } = pk;
+  for (let j = lo; j < lo + nCodes * SLOT; j += SLOT) {
+    const v = hist[j + 1]!;
+    const count = v % countScale;
+    hist[j + 1] = ((v - count) / countScale) * hStep;
+    hist[j + 2] = count;
+  }
+}
+
+/** As accumulateAll, with the hessian and the count packed in one number: two additions per column. */
+function accumulatePacked(
+  codes: Uint8Array,
+  m: number,
+  rows: Int32Array | null,
+  start: number,
+  end: number,
+  gh: Float64Array,
+  hist: Float64Array,
+): void {
+  for (let k = start; k < end; k++) {
+    const r = rows === null ? k : rows[k]!;
+    const g = gh[2 * r]!;
+    const h = gh[2 * r + 1]!;
+    const o = r * m;
+    let c = 0;
+    for (; c + 3 < m; c += 4) {
+      const j0 = ((c << 8) + codes[o + c]!) * 3;
+      const j1 = (((c + 1) << 8) + codes[o + c + 1]!) * 3;
+      const j2 = (((c + 2) << 8) + codes[o + c + 2]!) * 3;
+      const j3 = (((c + 3) << 8) + codes[o + c + 3]!) * 3;
+      hist[j0] += g;
+      hist[j0 + 1] += h;
+      hist[j1] += g;
+      hist[j1 + 1] += h;
+      hist[j2] += g;
+      hist[j2 + 1] += h;
+      hist[j3] += g;
+      hist[j3 + 1] += h;
+    }
+    for (; c < m; c++) {
+      const j = ((c << 8) + codes[o + c]!) * 3;
+      hist[j] += g;
+      hist[j + 1] += h;
+    }
+  }
+}
+
+/**
+ * Reads one byte of every row's codes and its gradient: a short loop with many cache misses in
+ * flight at once, so that the histogram loop (long per row, so one miss at a time) finds the
+ * rows of a sparse node in the cache.
+ */
+function touch(
+  codes: Uint8Array,
+  m: number,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  gh: Float64Array,
+): number {
+  let s = 0;
+  for (let k = start; k < end; k++) {
+    const r = rows[k]!;
+    s += codes[r * m]! + codes[r * m + m - 1]! + gh[2 * r]!;
+  }
+  return s;
 }
 
 /** Every column, four per step; rows === null: rows start .. end - 1 themselves. */
@@ -263,7 +364,7 @@ function accumulateAll(
   }
 }
 
-/** The columns pick[0 .. u) (feature subsampling). */
+/** The columns pick[0 .. u) (feature subsampling); `packed`: no count of its own (it is in h). */
 function accumulateSome(
   codes: Uint8Array,
   m: number,
@@ -274,7 +375,9 @@ function accumulateSome(
   end: number,
   gh: Float64Array,
   hist: Float64Array,
+  packed: boolean,
 ): void {
+  const one = packed ? 0 : 1;
   for (let k = start; k < end; k++) {
     const r = rows[k]!;
     const g = gh[2 * r]!;
@@ -285,7 +388,7 @@ function accumulateSome(
       const j = ((c << 8) + codes[o + c]!) * 3;
       hist[j] += g;
       hist[j + 1] += h;
-      hist[j + 2]++;
+      hist[j + 2] += one;
     }
   }
 }
