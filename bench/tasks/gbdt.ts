@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { join } from 'node:path';
+import { failureReason, parseJsonOutput, runChild } from '../lib/child.ts';
 import {
   figure,
   type Outcome,
@@ -7,7 +8,6 @@ import {
   REPO_DIR,
   type RunContext,
   runGbdtPeer,
-  runOursDirect,
 } from '../lib/contestants.ts';
 import {
   type EncodedMeta,
@@ -29,6 +29,11 @@ const SNAPSHOT_ROWS = 371_589;
 const SPLIT_SEED = 0;
 /** TreeSHAP is timed on the first rows of the test part, at most this many (a rate, rows / s). */
 const SHAP_ROWS = 10_000;
+/** Ours is also fitted with this row subsampling (seeded): the setting that comes closest to XGBoost's AUC. */
+const SUBSAMPLE = 0.5;
+/** "Equal AUC": a test AUC at most this far below XGBoost's (one thread). */
+const AUC_TOLERANCE = 0.0005;
+const OURS = join(REPO_DIR, 'bench/peers/gbdt_ours.ts');
 
 interface Dataset {
   name: string;
@@ -83,9 +88,50 @@ interface Run {
   threads: number;
 }
 
+/**
+ * Ours through bench/peers/gbdt_ours.ts (it prints the fit's CPU seconds, and takes --subsample);
+ * the same outcome rules as the other contestants: a JSON line with "seconds", else why not.
+ */
+async function runOurs(ctx: RunContext, label: string, args: string[]): Promise<Outcome> {
+  const base = { contestant: label, limitSeconds: ctx.timeoutSeconds, figures: {}, seconds: null };
+  const run = await runChild(process.execPath, ['--import', 'tsx', OURS, ...args], {
+    timeoutSeconds: ctx.timeoutSeconds,
+    cwd: REPO_DIR,
+  });
+  const json = parseJsonOutput(run.stdout);
+  let out: Outcome;
+  if (run.timedOut) {
+    out = {
+      ...base,
+      status: 'timeout',
+      wallSeconds: run.wallSeconds,
+      reason: `killed after the ${ctx.timeoutSeconds} s limit`,
+    };
+  } else if (json && typeof json['unavailable'] === 'string') {
+    out = { ...base, status: 'not available', wallSeconds: null, reason: json['unavailable'] };
+  } else if (run.code !== 0 || !json || typeof json['seconds'] !== 'number') {
+    out = { ...base, status: 'failed', wallSeconds: run.wallSeconds, reason: failureReason(run) };
+  } else {
+    out = {
+      ...base,
+      status: 'ok',
+      seconds: json['seconds'],
+      wallSeconds: run.wallSeconds,
+      reason: null,
+      figures: json,
+    };
+  }
+  ctx.log(
+    `  ${label}: ${out.status === 'ok' ? `${out.seconds!.toFixed(3)} s (wall ${out.wallSeconds!.toFixed(1)} s)` : `${out.status}${out.reason ? `: ${out.reason}` : ''}`}`,
+  );
+  return out;
+}
+
 interface Measured {
   dataset: Dataset;
   ours: Run;
+  /** Ours with `subsample: SUBSAMPLE`, then with `quantizedGradients: true` (same budget otherwise). */
+  oursMore: Run[];
   sklearn: Run[];
   /** XGBoost on every core (the reference of the ratios), then on one thread. */
   xgboost: Run;
@@ -110,11 +156,13 @@ function render(measured: Measured[]): string {
     'contestant',
     'threads',
     'fit s',
+    'fit CPU s',
     'predict s',
     'test AUC',
     'AUC - xgb',
     'fit/xgb',
     'fit/xgb 1t',
+    'CPU/xgb 1t',
     'predict/xgb',
   ];
   const rows: string[][] = [];
@@ -124,24 +172,29 @@ function render(measured: Measured[]): string {
     const x1Fit = part(m.xgboost1.outcome, 'fit_seconds');
     const xPred = part(m.xgboost.outcome, 'predict_seconds');
     const xAuc = part(m.xgboost.outcome, 'auc');
-    for (const { outcome: o, threads } of [m.ours, ...m.sklearn, m.xgboost, m.xgboost1]) {
+    const x1Cpu = part(m.xgboost1.outcome, 'fit_cpu_seconds');
+    for (const { outcome: o, threads } of [m.ours, ...m.oursMore, ...m.sklearn, m.xgboost, m.xgboost1]) {
       const auc = part(o, 'auc');
       const fit = part(o, 'fit_seconds');
+      const cpu = part(o, 'fit_cpu_seconds');
       rows.push([
         `${d.name} ${d.meta.trainRows}+${d.meta.testRows}x${d.meta.features.length}`,
         o.contestant,
         String(threads),
         o.status === 'ok' ? cell(fit) : timeCell(o),
+        cell(cpu),
         cell(part(o, 'predict_seconds')),
         cell(auc, (v) => v.toFixed(4)),
         auc === null || xAuc === null ? '-' : `${auc - xAuc >= 0 ? '+' : ''}${(auc - xAuc).toFixed(4)}`,
         o.status === 'ok' ? partRatio(fit, xFit) : ratioCell(ratio(o, m.xgboost.outcome)),
         o.status === 'ok' ? partRatio(fit, x1Fit) : ratioCell(ratio(o, m.xgboost1.outcome)),
+        partRatio(cpu, x1Cpu),
         partRatio(part(o, 'predict_seconds'), xPred),
       ]);
     }
   }
   const out = pad(header, rows, [0, 1]);
+  out.push('', ...measured.map(verdict));
 
   out.push(
     '',
@@ -188,13 +241,44 @@ function render(measured: Measured[]): string {
 
   const notes: string[] = [];
   for (const m of measured) {
-    for (const { outcome: o } of [m.ours, ...m.sklearn, m.xgboost, m.xgboost1]) {
+    for (const { outcome: o } of [m.ours, ...m.oursMore, ...m.sklearn, m.xgboost, m.xgboost1]) {
       if (o.status !== 'ok')
         notes.push(`gbdt ${m.dataset.name} / ${o.contestant}: ${o.status}${o.reason ? `: ${o.reason}` : ''}`);
     }
   }
   if (notes.length > 0) out.push('', ...notes);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The aim of the comparison in one line per dataset: ours against XGBoost on one thread, in fit
+ * CPU seconds, at the same budget and at equal AUC (the cheaper of our runs whose test AUC is at
+ * most AUC_TOLERANCE below XGBoost's, or none).
+ */
+function verdict(m: Measured): string {
+  const x1 = m.xgboost1.outcome;
+  const xAuc = part(x1, 'auc');
+  const xCpu = part(x1, 'fit_cpu_seconds');
+  const name = m.dataset.name;
+  if (xAuc === null || xCpu === null) return `${name}: no XGBoost (1 thread) figures to compare with`;
+  const describe = (o: Outcome): string => {
+    const auc = part(o, 'auc')!;
+    const cpu = part(o, 'fit_cpu_seconds')!;
+    return `${o.contestant} AUC ${auc.toFixed(4)} (${auc - xAuc >= 0 ? '+' : ''}${(auc - xAuc).toFixed(4)}), fit CPU ${seconds(cpu)} s = ${ratioCell(cpu / xCpu)} x`;
+  };
+  const ours = [m.ours, ...m.oursMore]
+    .map((r) => r.outcome)
+    .filter((o) => part(o, 'auc') !== null && part(o, 'fit_cpu_seconds') !== null);
+  const same = m.ours.outcome;
+  const head = `${name}: xgboost 1 thread AUC ${xAuc.toFixed(4)}, fit CPU ${seconds(xCpu)} s.`;
+  const budget = ours.includes(same) ? ` Same budget: ${describe(same)}.` : '';
+  const equal = ours
+    .filter((o) => part(o, 'auc')! >= xAuc - AUC_TOLERANCE)
+    .sort((a, b) => part(a, 'fit_cpu_seconds')! - part(b, 'fit_cpu_seconds')!)[0];
+  const eq = equal
+    ? ` Equal AUC (within ${AUC_TOLERANCE}): ${describe(equal)}${part(equal, 'fit_cpu_seconds')! <= xCpu ? ', no slower' : ', slower'}.`
+    : ` Equal AUC: none of ours reaches xgboost's AUC - ${AUC_TOLERANCE} (best ${Math.max(...ours.map((o) => part(o, 'auc')!)).toFixed(4)}).`;
+  return head + budget + eq;
 }
 
 /**
@@ -219,21 +303,34 @@ export const gbdtTask: Task = {
       const shapRows = String(Math.min(SHAP_ROWS, d.meta.testRows));
       const common = ['--input', d.csv, '--meta', d.csv.replace(/\.csv$/, '.json'), '--shap-rows', shapRows];
       const at = (n: number): string[] => [...common, '--threads', String(n)];
-      const ours = { outcome: await runOursDirect(ctx, 'gbdt', common, 'ours GradientBoosting'), threads: 1 };
+      const ours = { outcome: await runOurs(ctx, 'ours GradientBoosting', common), threads: 1 };
+      const noShap = common.slice(0, 4);
+      const oursMore = [
+        {
+          outcome: await runOurs(ctx, `ours subsample ${SUBSAMPLE}`, [
+            ...noShap,
+            '--subsample',
+            String(SUBSAMPLE),
+          ]),
+          threads: 1,
+        },
+        { outcome: await runOurs(ctx, 'ours quantizedGradients', [...noShap, '--quantized']), threads: 1 },
+      ];
       const sklearn = [
         { outcome: await runGbdtPeer(ctx, 'sklearn', sk, at(threads)), threads },
         { outcome: await runGbdtPeer(ctx, 'sklearn', `${sk} (1 thread)`, at(1)), threads: 1 },
       ];
       const xgboost = { outcome: await runGbdtPeer(ctx, 'xgboost', xg, at(threads)), threads };
       const xgboost1 = { outcome: await runGbdtPeer(ctx, 'xgboost', `${xg} (1 thread)`, at(1)), threads: 1 };
-      measured.push({ dataset: d, ours, sklearn, xgboost, xgboost1 });
+      measured.push({ dataset: d, ours, oursMore, sklearn, xgboost, xgboost1 });
     }
     return {
       task: 'gbdt',
       section: true,
       heading:
         'gbdt: binary GBDT, 100 rounds x 31 leaves, learning rate 0.1, min 20 rows a leaf (xgboost: min_child_weight 1); ' +
-        'fit and predict_proba seconds on a stratified 80/20 split, test AUC; ratio = fit s / fit s of xgboost on every core (1t: on one thread); below 1: faster than xgboost',
+        `fit and predict_proba seconds on a stratified 80/20 split, test AUC; ours also with subsample ${SUBSAMPLE} and with quantizedGradients; ` +
+        'ratio = fit s / fit s of xgboost on every core (1t: on one thread); CPU/xgb 1t = fit CPU s (every thread of the process) / that of xgboost on one thread; below 1: faster than xgboost',
       table: render(measured),
       files: datasets.map((d) => d.csv),
       report: {
@@ -248,6 +345,8 @@ export const gbdtTask: Task = {
           features: m.dataset.meta.features.length,
           categorical: m.dataset.meta.categorical,
           ours: m.ours,
+          ours_subsample: m.oursMore[0],
+          ours_quantized: m.oursMore[1],
           sklearn: m.sklearn,
           xgboost: m.xgboost,
           xgboost_1_thread: m.xgboost1,
