@@ -224,6 +224,17 @@ for (const kind of STORE_KINDS) {
       expect((await get('/api/customers?q=%25', org.support)).json().customers).toEqual([]);
       expect((await get('/api/customers?q=_', org.support)).json().customers).toEqual([]);
       expect((await get('/api/customers/nobody-here')).statusCode).toBe(404);
+      // SQL-looking and over-long input: harmless, or a 400 naming the field.
+      const sqlish = await get(`/api/customers?q=${encodeURIComponent("' or 1=1 --")}`, org.support);
+      expect(sqlish.statusCode).toBe(200);
+      expect(sqlish.json().customers).toEqual([]);
+      const long = await get(`/api/customers?q=${'9'.repeat(201)}`, org.support);
+      expect(long.statusCode).toBe(400);
+      expect(long.json().error).toMatchObject({ code: 'TOO_LONG', field: 'query.q' });
+      const badLimit = await get('/api/customers?q=1&limit=1000', org.support);
+      expect(badLimit.statusCode).toBe(400);
+      expect(badLimit.json().error.field).toBe('query.limit');
+      expect((await get('/api/customers?q=1&x=2', org.support)).json().error.code).toBe('UNKNOWN_FIELD');
     });
 
     it('uploads a transaction log: kind detected, one customer per id with country, dates, invoices', async () => {

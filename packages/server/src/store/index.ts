@@ -5,6 +5,7 @@ export { PGliteDialect, type PGliteLike } from './pgliteDialect.ts';
 export { createApiToken, findApiTokenByHash, revokeApiToken } from './repos/apiTokens.ts';
 export { listAudit, recordAudit } from './repos/auditLog.ts';
 export {
+  analyzeCustomers,
   type CustomerColumns,
   type CustomerHit,
   type CustomerRecord,

@@ -213,3 +213,8 @@ export async function customerRecords(
     .orderBy('d.id')
     .execute();
 }
+
+/** Refreshes the planner's statistics of `customers` (after a bulk load: ~1 s at a million rows). */
+export async function analyzeCustomers(db: Kysely<Database>): Promise<void> {
+  await sql`analyze customers`.execute(db);
+}
