@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/http/auth/secrets.ts';
@@ -10,6 +13,7 @@ import {
   type RouteAccess,
   routeAccess,
 } from '../src/http/index.ts';
+import { runDir } from '../src/runs/runPaths.ts';
 import {
   addMembership,
   createApiToken,
@@ -23,6 +27,9 @@ import {
   type Role,
   type Store,
 } from '../src/store/index.ts';
+import { jsonb } from '../src/store/jsonb.ts';
+import { publishRun, writeRunResult } from '../src/store/repos/results.ts';
+import { createRun } from '../src/store/repos/runs.ts';
 import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -48,16 +55,20 @@ for (const kind of STORE_KINDS) {
     let app: App;
     let manager: Session;
     let managerId: string;
+    let dataDir: string;
 
     beforeAll(async () => {
       target = storeTarget(kind);
       store = await target.open();
-      app = await buildApp({ store });
+      dataDir = mkdtempSync(join(tmpdir(), 'clientele-auth-'));
+      // Queued runs stay queued: this suite checks who may start them, not the analysis.
+      app = await buildApp({ store, dataDir, runs: { start: false } });
       await app.ready();
     });
     afterAll(async () => {
       await app?.close();
       await target?.dispose();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
     const call = (
@@ -361,6 +372,42 @@ for (const kind of STORE_KINDS) {
         return { id: d.id, customerId: `perm-c-${k}` };
       };
       const first = await dataset();
+      // A published run of the first dataset: its report, one customer's results, an export.
+      const published = await createRun(store.db, {
+        orgId,
+        datasetId: first.id,
+        config: {},
+        createdBy: null,
+      });
+      await writeRunResult(store.db, {
+        orgId,
+        runId: published.id,
+        key: 'report',
+        data: { segmentation: { segments: [{ id: 0, name: 'All', description: '' }] } },
+      });
+      await publishRun(store.db, { orgId, datasetId: first.id, runId: published.id, publishedBy: null });
+      mkdirSync(runDir(dataDir, orgId, published.id), { recursive: true });
+      writeFileSync(
+        join(runDir(dataDir, orgId, published.id), 'scores.csv'),
+        'customer_id,segment\nperm-c-0,0\n',
+      );
+      const queuedRun = async () =>
+        (await createRun(store.db, { orgId, datasetId: first.id, config: {}, createdBy: null })).id;
+      const schedule = async () =>
+        (
+          await store.db
+            .insertInto('schedules')
+            .values({
+              id: `perm-schedule-${n++}`,
+              org_id: orgId,
+              dataset_id: first.id,
+              cron: '0 3 1 * *',
+              config: jsonb({}),
+              next_run_at: new Date(Date.now() + 86_400_000),
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
       // One working request per route; a route missing here fails the test.
       type Sample = { url?: string; payload?: unknown; headers?: Record<string, string> };
       const samples: Record<string, (bearer: string) => Promise<Sample>> = {
@@ -392,6 +439,31 @@ for (const kind of STORE_KINDS) {
         'DELETE /api/datasets/:id': async () => ({ url: `/api/datasets/${(await dataset()).id}` }),
         'GET /api/customers': async () => ({ url: '/api/customers?q=perm' }),
         'GET /api/customers/:customerId': async () => ({ url: `/api/customers/${first.customerId}` }),
+        'POST /api/datasets/:datasetId/runs': async () => ({
+          url: `/api/datasets/${first.id}/runs`,
+          payload: {},
+        }),
+        'GET /api/runs': async () => ({}),
+        'GET /api/runs/:runId': async () => ({ url: `/api/runs/${published.id}` }),
+        'POST /api/runs/:runId/cancel': async () => ({ url: `/api/runs/${await queuedRun()}/cancel` }),
+        'GET /api/datasets/:datasetId/results': async () => ({ url: `/api/datasets/${first.id}/results` }),
+        'GET /api/datasets/:datasetId/results/versions': async () => ({
+          url: `/api/datasets/${first.id}/results/versions`,
+        }),
+        'GET /api/datasets/:datasetId/exports/:name': async () => ({
+          url: `/api/datasets/${first.id}/exports/scores.csv`,
+        }),
+        'GET /api/datasets/:datasetId/insiders/changes': async () => ({
+          url: `/api/datasets/${first.id}/insiders/changes`,
+        }),
+        'POST /api/datasets/:datasetId/schedules': async () => ({
+          url: `/api/datasets/${first.id}/schedules`,
+          payload: { cron: '0 3 1 * *' },
+        }),
+        'GET /api/datasets/:datasetId/schedules': async () => ({
+          url: `/api/datasets/${first.id}/schedules`,
+        }),
+        'DELETE /api/schedules/:scheduleId': async () => ({ url: `/api/schedules/${await schedule()}` }),
       };
       const routes = routeAccess(app).filter(
         (r): r is RouteAccess & { access: Exclude<Access, 'public'> } => r.access !== 'public',

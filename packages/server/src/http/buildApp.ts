@@ -12,6 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { type AnalyzeFn, RunJobs } from '../runs/runJobs.ts';
 import type { Store } from '../store/index.ts';
 import { type AuthOptions, resolveAuthOptions } from './auth/options.ts';
 import { guard } from './auth/principal.ts';
@@ -22,6 +23,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
+import { runRoutes } from './routes/runs.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -50,6 +52,12 @@ export interface AppOptions {
   dataDir?: string;
   /** Largest dataset upload in bytes (default 512 MiB: DEFAULT_UPLOAD_LIMIT). */
   uploadLimit?: number;
+  /**
+   * The run jobs (`runs/runJobs.ts`): started when the app is ready, stopped when it closes.
+   * `start: false` leaves queued runs waiting (tests of the queue itself); `analyze` replaces
+   * the analysis (tests); `pollMs` is how often the queue and the schedules are read.
+   */
+  runs?: { start?: boolean; pollMs?: number; analyze?: AnalyzeFn };
 }
 
 /** A route of the API and who may call it. */
@@ -64,6 +72,13 @@ const routeTables = new WeakMap<object, RouteAccess[]>();
 /** Every /api route of an app built by buildApp, with its access (HEAD twins left out). */
 export function routeAccess(app: App): RouteAccess[] {
   return [...(routeTables.get(app) ?? [])];
+}
+
+const runJobsOf = new WeakMap<object, RunJobs>();
+
+/** The run jobs of an app built by buildApp (to start them by hand when built with `runs.start: false`). */
+export function runJobs(app: App): RunJobs {
+  return runJobsOf.get(app)!;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -139,6 +154,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
     datasetRoutes(options.store, { dataDir, uploadLimit: options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT }),
   );
   await app.register(customerRoutes(options.store));
+  const jobs = new RunJobs({
+    store: options.store,
+    dataDir,
+    pollMs: options.runs?.pollMs,
+    analyze: options.runs?.analyze,
+  });
+  runJobsOf.set(app, jobs);
+  if (options.runs?.start !== false) app.addHook('onReady', async () => jobs.start());
+  app.addHook('onClose', async () => jobs.stop());
+  await app.register(runRoutes(options.store, jobs, dataDir));
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

@@ -362,6 +362,85 @@ export const MIGRATIONS: Record<string, Migration> = {
       );
     },
   },
+  '0004_runs': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      const now = sql`now()`;
+      // A run interrupted by a stopped server is started again once (attempts), then failed;
+      // cancel_requested reaches a run from any process sharing the store.
+      await db.schema
+        .alterTable('runs')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('runs')
+        .addColumn('cancel_requested', 'boolean', (c) => c.notNull().defaultTo(false))
+        .execute();
+      // One row per customer and run: what Lookout answers with, by (run, customer) key.
+      await db.schema
+        .createTable('customer_results')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('segment', 'integer', (c) => c.notNull())
+        .addColumn('churn_probability', 'double precision')
+        .addColumn('risk_tier', 'text')
+        .addColumn('reasons', 'jsonb')
+        .addColumn('insider', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addPrimaryKeyConstraint('customer_results_pkey', ['run_id', 'customer_id'])
+        .addForeignKeyConstraint(
+          'customer_results_run_fkey',
+          ['org_id', 'run_id'],
+          'runs',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      // Who entered and who left the Insiders at each published run of a dataset.
+      await db.schema
+        .createTable('insider_changes')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('dataset_id', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('change', 'text', (c) => c.notNull().check(sql`change in ('entered', 'left')`))
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addPrimaryKeyConstraint('insider_changes_pkey', ['run_id', 'customer_id'])
+        .addForeignKeyConstraint(
+          'insider_changes_run_fkey',
+          ['org_id', 'run_id'],
+          'runs',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema
+        .createIndex('insider_changes_customer_idx')
+        .on('insider_changes')
+        .columns(['org_id', 'dataset_id', 'customer_id'])
+        .execute();
+      // Re-runs by cron expression (the seed re-ran monthly).
+      await db.schema
+        .createTable('schedules')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('dataset_id', 'text', (c) => c.notNull())
+        .addColumn('cron', 'text', (c) => c.notNull())
+        .addColumn('config', 'jsonb', (c) => c.notNull())
+        .addColumn('next_run_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('last_run_id', 'text')
+        .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addForeignKeyConstraint(
+          'schedules_dataset_fkey',
+          ['org_id', 'dataset_id'],
+          'datasets',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema.createIndex('schedules_due_idx').on('schedules').column('next_run_at').execute();
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

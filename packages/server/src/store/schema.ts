@@ -22,6 +22,9 @@ export interface Database {
   sessions: SessionsTable;
   invitations: InvitationsTable;
   sign_in_failures: SignInFailuresTable;
+  customer_results: CustomerResultsTable;
+  insider_changes: InsiderChangesTable;
+  schedules: SchedulesTable;
 }
 
 /** JSON text for a jsonb column; made only by `jsonb()`, so a raw string is never stored by mistake. */
@@ -146,6 +149,46 @@ export interface RunsTable {
   updated_at: CreatedAt;
   /** Row version for compare-and-set updates by job runners; +1 on every change. */
   version: ColumnType<number, number | undefined, number>;
+  /** Times a runner started it (a run cut by a stopped server is started once more; `0004_runs`). */
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Set by a cancel; the runner doing the run stops at its next step (`0004_runs`). */
+  cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** One customer's results in one run: segment, churn, reasons, Insider (migration `0004_runs`). */
+export interface CustomerResultsTable {
+  org_id: string;
+  run_id: string;
+  customer_id: string;
+  segment: number;
+  churn_probability: number | null;
+  risk_tier: string | null;
+  /** The top reasons: feature, value (as written), contribution on the probability scale. */
+  reasons: Jsonb<{ feature: string; value: string; contribution: number }[]> | null;
+  insider: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** A customer who entered or left the Insiders when a run was published (`0004_runs`). */
+export interface InsiderChangesTable {
+  org_id: string;
+  dataset_id: string;
+  run_id: string;
+  customer_id: string;
+  change: 'entered' | 'left';
+  at: CreatedAt;
+}
+
+/** A dataset re-analysed by cron expression (`0004_runs`). */
+export interface SchedulesTable {
+  id: string;
+  org_id: string;
+  dataset_id: string;
+  cron: string;
+  config: Jsonb<JsonObject>;
+  next_run_at: Date;
+  last_run_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
 }
 
 /** One named piece of a run's results (segments, scores, metrics, ...), written before publishing. */
