@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTelcoSnapshotCsv, writeTransactionLogCsv } from '@clientele/analytics';
@@ -436,6 +445,36 @@ for (const kind of STORE_KINDS) {
       expect(list[0].name).toBe(name);
       expect(list.length).toBe(3);
       expect((await del(`/api/datasets/${res.json().id}`)).statusCode).toBe(200);
+    });
+
+    it('at start, removes the folders an interrupted server left: a day-old upload without a row, a deleted dataset', async () => {
+      const root = join(dataDir, 'datasets', org.id);
+      const stray = join(root, '00000000-0000-4000-8000-000000000001');
+      const fresh = join(root, '00000000-0000-4000-8000-000000000002');
+      mkdirSync(stray, { recursive: true });
+      mkdirSync(fresh, { recursive: true });
+      writeFileSync(join(stray, 'upload.part'), 'id,x\n');
+      const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+      utimesSync(stray, old, old);
+      const gone = await upload(
+        `customer_id,v\n${Array.from({ length: 25 }, (_, i) => `g${i},${i}`).join('\n')}\n`,
+        'name=gone',
+      );
+      expect(gone.statusCode, gone.body).toBe(201);
+      const goneDir = datasetDir(dataDir, org.id, gone.json().id);
+      await store.db
+        .updateTable('datasets')
+        .set({ deleted_at: new Date() })
+        .where('id', '=', gone.json().id)
+        .execute();
+      const restarted = await buildApp({ store, dataDir });
+      await restarted.ready();
+      await restarted.close();
+      expect(existsSync(stray)).toBe(false);
+      expect(existsSync(goneDir)).toBe(false);
+      expect(existsSync(fresh)).toBe(true); // maybe an upload under way elsewhere
+      expect(existsSync(datasetDir(dataDir, org.id, telcoId))).toBe(true);
+      rmSync(fresh, { recursive: true });
     });
 
     it('deletes a dataset with everything derived from it; the row stays as a tombstone', async () => {

@@ -13,3 +13,4 @@ export {
 } from './ingestUpload.ts';
 export { customerFieldsFile, datasetDir, datasetFile, profileFile } from './paths.ts';
 export { formatBytes, receiveUpload, UploadAbortedError, UploadTooLargeError } from './receiveUpload.ts';
+export { type SweepOptions, sweepDatasetFolders } from './sweepFolders.ts';

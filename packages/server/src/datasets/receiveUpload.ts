@@ -78,15 +78,17 @@ export function receiveUpload(source: Readable, path: string, limit: number): Pr
   });
 }
 
-/** 536870912 -> "512 MiB", 1000 -> "1,000 bytes". */
+/** 536870912 -> "512 MiB", 23419520 -> "22.3 MiB", 1000 -> "1,000 bytes". */
 export function formatBytes(n: number): string {
-  const units = ['GiB', 'MiB', 'KiB'] as const;
-  const sizes = [2 ** 30, 2 ** 20, 2 ** 10];
-  for (let i = 0; i < units.length; i++) {
-    const size = sizes[i]!;
-    if (n >= size && n % (size / 1024) === 0) {
+  const units: [string, number][] = [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ];
+  for (const [unit, size] of units) {
+    if (n >= size) {
       const v = n / size;
-      return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+      return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
     }
   }
   return `${n.toLocaleString('en-US')} bytes`;

@@ -6,6 +6,7 @@ import { DuplicateDatasetError, importDataset } from '../../datasets/importDatas
 import { UploadRejectedError } from '../../datasets/ingestUpload.ts';
 import { customerFieldsFile, datasetDir, profileFile } from '../../datasets/paths.ts';
 import { formatBytes, UploadAbortedError, UploadTooLargeError } from '../../datasets/receiveUpload.ts';
+import { sweepDatasetFolders } from '../../datasets/sweepFolders.ts';
 import {
   DATASET_KINDS,
   type Dataset,
@@ -84,6 +85,12 @@ export function datasetRoutes(store: Store, options: DatasetRouteOptions): Fasti
     // route reads it itself, with its own limit, and answers a wrong type with its own message.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+    // What a server stopped mid-upload or mid-delete left behind (see sweepDatasetFolders).
+    app.addHook('onReady', async () => {
+      const removed = await sweepDatasetFolders(store, options.dataDir);
+      if (removed.length > 0) app.log.info({ removed }, 'removed leftover dataset folders');
+    });
 
     const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
     const limitText = formatBytes(options.uploadLimit);
