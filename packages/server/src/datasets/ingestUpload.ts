@@ -114,7 +114,7 @@ export async function ingestUpload(
           : say(err.message)
               .replace(
                 /\. Name it with --map (\w+)=COLUMN$/,
-                '; give that column a recognised name (see the server README)',
+                '; rename that column to a name Clientele recognises (e.g. CustomerID, InvoiceNo, InvoiceDate, Quantity, UnitPrice, StockCode)',
               )
               .replace(/, or load with --bad-rows skip to leave (it|them) out \(each is then listed\)$/, '');
       throw new UploadRejectedError(reason, message);
