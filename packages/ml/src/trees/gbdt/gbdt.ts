@@ -234,9 +234,10 @@ export class GradientBoosting {
     let best = Number.POSITIVE_INFINITY;
     let bestRound = 0;
     for (let round = 0; round < o.nEstimators; round++) {
-      objective.gradients(raw, yy, w, grad, hess);
       if (nSample < n) drawRows(rng, nSample, inBag, sampleRows);
       const sample = sampleRows.subarray(0, nSample);
+      // Out-of-bag rows' gradients are not used this round.
+      objective.gradients(raw, yy, w, grad, hess, nSample < n ? sample : null);
       for (let c = 0; c < nOut; c++) {
         const feats = nFeat < p ? rng.sample(p, nFeat).sort() : allFeats;
         rows.set(sample);

@@ -12,13 +12,14 @@ export interface Objective {
   readonly link: EnsembleLink;
   /** The constant raw score that minimises the weighted loss (log-odds, log-priors, mean). */
   baseScore(y: Float64Array, w: Float64Array, k: number): Float64Array;
-  /** Fills grad[c][i], hess[c][i] for every output c and row i. */
+  /** Fills grad[c][i], hess[c][i] for every output c and row i (only the rows `rows` when given). */
   gradients(
     raw: Float64Array,
     y: Float64Array,
     w: Float64Array,
     grad: Float64Array[],
     hess: Float64Array[],
+    rows: Int32Array | null,
   ): void;
   /** Mean loss of raw scores (unweighted), for early stopping: log-loss, or RMSE for regression. */
   loss(raw: Float64Array, y: Float64Array, k: number): number;
@@ -43,10 +44,12 @@ const binary: Objective = {
     const prior = Math.min(Math.max(pos / tot, EPS), 1 - EPS);
     return Float64Array.of(Math.log(prior / (1 - prior)));
   },
-  gradients(raw, y, w, grad, hess) {
+  gradients(raw, y, w, grad, hess, rows) {
     const g = grad[0]!;
     const h = hess[0]!;
-    for (let i = 0; i < y.length; i++) {
+    const m = rows === null ? y.length : rows.length;
+    for (let q = 0; q < m; q++) {
+      const i = rows === null ? q : rows[q]!;
       const p = 1 / (1 + Math.exp(-raw[i]!));
       g[i] = w[i]! * (p - y[i]!);
       h[i] = w[i]! * p * (1 - p);
@@ -71,10 +74,12 @@ const multiclass: Objective = {
     for (let c = 0; c < k; c++) prior[c] = Math.log(Math.min(Math.max(prior[c]! / tot, EPS), 1 - EPS));
     return prior;
   },
-  gradients(raw, y, w, grad, hess) {
+  gradients(raw, y, w, grad, hess, rows) {
     const k = grad.length;
     const p = new Float64Array(k);
-    for (let i = 0; i < y.length; i++) {
+    const m = rows === null ? y.length : rows.length;
+    for (let q = 0; q < m; q++) {
+      const i = rows === null ? q : rows[q]!;
       const o = i * k;
       let max = Number.NEGATIVE_INFINITY;
       for (let c = 0; c < k; c++) max = Math.max(max, raw[o + c]!);
@@ -117,10 +122,12 @@ const regression: Objective = {
     }
     return Float64Array.of(s / tot);
   },
-  gradients(raw, y, w, grad, hess) {
+  gradients(raw, y, w, grad, hess, rows) {
     const g = grad[0]!;
     const h = hess[0]!;
-    for (let i = 0; i < y.length; i++) {
+    const m = rows === null ? y.length : rows.length;
+    for (let q = 0; q < m; q++) {
+      const i = rows === null ? q : rows[q]!;
       g[i] = w[i]! * (raw[i]! - y[i]!);
       h[i] = w[i]!;
     }
