@@ -69,7 +69,7 @@ describe('clientele serve', () => {
     }
   });
 
-  it('refuses two stores at once, and says what --demo will be', async () => {
+  it('refuses two stores at once, and names --demo in its help', async () => {
     const run = cliRunner(dir);
     const both = await run('serve', '--data-dir', 'x', '--database-url', 'postgres://127.0.0.1/test');
     expect(both.code).toBe(2);

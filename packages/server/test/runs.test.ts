@@ -17,6 +17,7 @@ import {
   createUser,
   readPublished,
   type Store,
+  setSegmentName,
 } from '../src/store/index.ts';
 import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
 
@@ -134,6 +135,62 @@ for (const kind of STORE_KINDS) {
       expect(mine.churn_probability).toBeCloseTo(Number(first[2]), 12);
       expect(rows.some((r) => Array.isArray(r.reasons) && r.reasons.length > 0)).toBe(true);
       expect((await call('GET', `/api/datasets/${datasetId}/exports/nope.csv`)).status).toBe(400);
+    }, 300_000);
+
+    it('Lookout answers with the published segment, churn tier, reasons in words and a recommendation', async () => {
+      const up = await app.inject({
+        method: 'POST',
+        url: '/api/datasets?name=lookout-telco',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        payload: readFileSync(telco),
+      });
+      expect(up.statusCode, up.body).toBe(201);
+      const datasetId = up.json().id as string;
+      const someone = readFileSync(telco, 'utf8').split('\n')[1]!.split(',')[0]!;
+      const before = (await call('GET', `/api/customers/${someone}?datasetId=${datasetId}`)).json();
+      expect(before.analysis).toBeNull();
+      const run = await waitFor((await call('POST', `/api/datasets/${datasetId}/runs`)).json().id);
+      expect(run.status, run.error).toBe('succeeded');
+      const card = (await call('GET', `/api/customers/${someone}?datasetId=${datasetId}`)).json();
+      const stored = await store.db
+        .selectFrom('customer_results')
+        .selectAll()
+        .where('run_id', '=', run.id)
+        .where('customer_id', '=', someone)
+        .executeTakeFirstOrThrow();
+      expect(card.analysis).toMatchObject({
+        runId: run.id,
+        version: 1,
+        segment: { id: stored.segment, namedBy: 'suggested' },
+        churn: { probability: stored.churn_probability, tier: stored.risk_tier },
+        insider: false,
+      });
+      expect(card.analysis.segment.name.length).toBeGreaterThan(3);
+      expect(card.analysis.recommendation.length).toBeGreaterThan(10);
+      for (const r of card.analysis.reasons) {
+        expect(r.text).toMatch(
+          new RegExp(`^${r.feature} is .+: (raises|lowers) the churn risk by \\d+\\.\\d points$`),
+        );
+      }
+      // A team's own name for the segment wins for its members.
+      const teamId = (
+        await store.db
+          .selectFrom('memberships')
+          .select('team_id')
+          .where('user_id', '=', userId)
+          .executeTakeFirstOrThrow()
+      ).team_id;
+      await setSegmentName(store.db, {
+        orgId,
+        runId: run.id,
+        segmentId: String(stored.segment),
+        teamId,
+        name: 'Nuestros clientes',
+        description: 'como los llama el equipo',
+        updatedBy: userId,
+      });
+      const renamed = (await call('GET', `/api/customers/${someone}?datasetId=${datasetId}`)).json();
+      expect(renamed.analysis.segment).toMatchObject({ name: 'Nuestros clientes', namedBy: 'team' });
     }, 300_000);
 
     it('records who entered and left the Insiders when a later cut of the log is analysed', async () => {

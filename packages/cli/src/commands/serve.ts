@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseIntOption } from '../options.ts';
 
@@ -8,6 +8,8 @@ interface ServeFlags {
   dataDir?: string;
   databaseUrl?: string;
   filesDir?: string;
+  demo?: boolean;
+  demoTelcoRows?: number;
 }
 
 const DEFAULT_DATA_DIR = '.clientele/data';
@@ -36,11 +38,15 @@ export function registerServe(program: Command): void {
       '--files-dir <folder>',
       `where uploaded datasets are kept (default: <data-dir>/files with the embedded store, ${DEFAULT_FILES_DIR} with PostgreSQL)`,
     )
-    .addHelpText(
-      'after',
-      '\nComing in a later version: --demo (a demo organisation with the demo data already analysed and a user for each role).\n' +
-        'Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.',
+    .option(
+      '--demo',
+      'a demo organisation (made once): a user for each role, the synthetic telco snapshot and transaction log analysed in the background',
     )
+    // Tests make a smaller demo; people get the default.
+    .addOption(
+      new Option('--demo-telco-rows <n>').argParser(parseIntOption('demo-telco-rows', 100)).hideHelp(),
+    )
+    .addHelpText('after', '\nStops cleanly on Ctrl-C (SIGINT) or SIGTERM.')
     .action(async (flags: ServeFlags) => runServe(flags));
 }
 
@@ -52,7 +58,8 @@ async function runServe(flags: ServeFlags): Promise<void> {
   const databaseUrl =
     flags.databaseUrl ?? (flags.dataDir === undefined ? process.env['DATABASE_URL'] : undefined);
   // Loaded here, not at the top: the server's dependencies would slow every other command's start.
-  const { buildApp, openStore, redact, StoreError } = await import('@clientele/server');
+  const { buildApp, openStore, redact, runJobs, seedDemo, DEMO_PASSWORD, DEMO_USERS, StoreError } =
+    await import('@clientele/server');
 
   const where = databaseUrl
     ? `PostgreSQL at ${redact(databaseUrl)}`
@@ -83,6 +90,21 @@ async function runServe(flags: ServeFlags): Promise<void> {
   process.stdout.write(
     `Clientele server: ${url} (health: ${url}/api/health, API: ${url}/api/openapi.json)\n`,
   );
+  if (flags.demo) {
+    const say = (line: string): void => void process.stderr.write(`clientele serve: demo: ${line}\n`);
+    const demo = await seedDemo(store, filesDir, runJobs(app), {
+      say,
+      ...(flags.demoTelcoRows === undefined ? {} : { telcoRows: flags.demoTelcoRows, logCustomers: 300 }),
+    });
+    process.stdout.write(
+      `Demo organisation${demo.created ? ' created' : ''}; sign in with password "${DEMO_PASSWORD}" as:\n${DEMO_USERS.map(
+        (u) => `  ${u.email.padEnd(28)} ${u.role}\n`,
+      ).join('')}`,
+    );
+    if (demo.created) {
+      process.stdout.write(`The demo data is being analysed: follow it at ${url}/api/runs\n`);
+    }
+  }
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -9,6 +9,7 @@ export {
   DEFAULT_UPLOAD_LIMIT,
   type RouteAccess,
   routeAccess,
+  runJobs,
 } from './buildApp.ts';
 export {
   describeHttpError,

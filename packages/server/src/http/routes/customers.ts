@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { customerAnalysis } from '../../runs/customerAnalysis.ts';
 import { customerRecords, type Store, searchCustomers } from '../../store/index.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
@@ -32,6 +33,30 @@ const customerSchema = z
   })
   .meta({ id: 'Customer' });
 
+const analysisSchema = z
+  .object({
+    runId: z.string(),
+    version: z.number().describe('the published version of the dataset these results come from'),
+    segment: z.object({
+      id: z.number(),
+      name: z.string(),
+      description: z.string(),
+      namedBy: z
+        .enum(['team', 'suggested'])
+        .describe("your team's name for the segment, or the run's suggestion"),
+    }),
+    churn: z
+      .object({ probability: z.number(), retention: z.number(), tier: z.string() })
+      .nullable()
+      .describe('null when the dataset has no churn label'),
+    reasons: z.array(
+      z.object({ feature: z.string(), value: z.string(), contribution: z.number(), text: z.string() }),
+    ),
+    insider: z.boolean(),
+    recommendation: z.string(),
+  })
+  .meta({ id: 'CustomerAnalysis' });
+
 /** GET /api/customers (search), GET /api/customers/:customerId (Lookout). */
 export function customerRoutes(store: Store): FastifyPluginAsyncZod {
   return async (app) => {
@@ -62,7 +87,8 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
       {
         config: { access: 'look_up_customers' },
         schema: {
-          summary: "Lookout: one customer's stored profile",
+          summary:
+            "Lookout: one customer's profile, segment, churn probability and tier, reasons in words and a recommendation",
           tags: ['customers'],
           params: z.strictObject({ customerId: z.string().min(1).max(MAX_CUSTOMER_ID) }),
           querystring: z.strictObject({
@@ -71,6 +97,9 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
           response: {
             200: z.object({
               customer: customerSchema,
+              analysis: analysisSchema
+                .nullable()
+                .describe("what the dataset's published run says of the customer; null before any run"),
               datasets: z
                 .array(z.object({ id: z.string(), name: z.string() }))
                 .describe('every live dataset holding this customer id, newest first'),
@@ -93,7 +122,20 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
             'path.customerId',
           );
         }
+        const teams = await store.db
+          .selectFrom('memberships')
+          .select('team_id')
+          .where('org_id', '=', orgId)
+          .where('user_id', '=', principalOf(request).userId)
+          .execute();
+        const analysis = await customerAnalysis(store.db, {
+          orgId,
+          datasetId: record.dataset_id,
+          customerId: record.customer_id,
+          teamIds: teams.map((t) => t.team_id),
+        });
         return {
+          analysis,
           customer: {
             id: record.customer_id,
             datasetId: record.dataset_id,
