@@ -87,9 +87,14 @@ export function datasetRoutes(store: Store, options: DatasetRouteOptions): Fasti
     app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
     // What a server stopped mid-upload or mid-delete left behind (see sweepDatasetFolders).
+    // Housekeeping only: a failure is logged and does not stop the server from starting.
     app.addHook('onReady', async () => {
-      const removed = await sweepDatasetFolders(store, options.dataDir);
-      if (removed.length > 0) app.log.info({ removed }, 'removed leftover dataset folders');
+      try {
+        const removed = await sweepDatasetFolders(store, options.dataDir);
+        if (removed.length > 0) app.log.info({ removed }, 'removed leftover dataset folders');
+      } catch (err) {
+        app.log.warn({ err }, 'could not sweep leftover dataset folders');
+      }
     });
 
     const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
@@ -106,6 +111,13 @@ export function datasetRoutes(store: Store, options: DatasetRouteOptions): Fasti
             'It is read by the analytics ingestion (any common encoding; a malformed row refuses the file, naming its line), ' +
             'profiled, and its customers loaded. kind is detected when not given. The same file twice is 409 unless allowDuplicate=true.',
           tags: ['datasets'],
+          consumes: [...UPLOAD_MEDIA_TYPES],
+          // Documents the body; the route reads the stream itself (this validates nothing).
+          body: z.any().meta({
+            type: 'string',
+            format: 'binary',
+            description: 'the CSV file itself, streamed: a header line, then one line per row',
+          }),
           querystring: z.strictObject({
             name: z.string().trim().min(1).max(MAX_DATASET_NAME).describe('a name for people'),
             kind: z
