@@ -55,7 +55,13 @@ export class GrowerWork {
   }
 
   take(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.layout.size);
+    if (this.pool.length === 0) {
+      // Four at a time, in one buffer: fewer large allocations (each one can start a GC).
+      const size = this.layout.size;
+      const block = new Float64Array(4 * size);
+      for (let k = 3; k >= 0; k--) this.pool.push(block.subarray(k * size, (k + 1) * size));
+    }
+    return this.pool.pop()!;
   }
 
   give(h: Float64Array | null): void {

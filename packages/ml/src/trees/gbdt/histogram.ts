@@ -56,6 +56,8 @@ export class HistogramLayout {
   private readonly nBins: Int32Array;
   private readonly pick: Int32Array;
   private readonly picked: Uint8Array;
+  /** Scratch: histogram start of each feature of the bundle being summed. */
+  private readonly marginalLo: Int32Array;
   /** Sum of the bytes `touch` read (kept, so that the reads are not optimised away). */
   sink = 0;
 
@@ -69,13 +71,13 @@ export class HistogramLayout {
     const order = Array.from({ length: p }, (_, f) => f)
       .filter((f) => features[f]!.nBins + 1 <= MAX_BUNDLED_BINS)
       .sort((a, b) => features[a]!.nBins - features[b]!.nBins || a - b);
-    const table = new Int16Array(MAX_BUNDLE_CODES * STRIDE);
+    const table = new Int16Array(MAX_BUNDLE_CODES * STRIDE).fill(-1);
+    const keys = new Int32Array(MAX_BUNDLE_CODES); // keys[code]: (old code << 8) | bin
     const trial = new Uint8Array(n);
     for (const f of order) {
       let joined = false;
       for (let t = 0; t < Math.min(groups.length, MAX_BUNDLE_TRIES); t++) {
         const grp = groups[t]!;
-        table.fill(-1);
         let nCodes = 0;
         let i = 0;
         for (; i < n; i++) {
@@ -85,15 +87,14 @@ export class HistogramLayout {
             if (nCodes === MAX_BUNDLE_CODES) break;
             c = nCodes++;
             table[key] = c;
+            keys[c] = key;
           }
           trial[i] = c;
         }
+        for (let c = 0; c < nCodes; c++) table[keys[c]!] = -1;
         if (i < n) continue;
         const combos: number[][] = new Array(nCodes);
-        for (let key = 0; key < table.length; key++) {
-          const c = table[key]!;
-          if (c >= 0) combos[c] = [...grp.combos[key >> 8]!, key & 255];
-        }
+        for (let c = 0; c < nCodes; c++) combos[c] = [...grp.combos[keys[c]! >> 8]!, keys[c]! & 255];
         grp.codes.set(trial);
         grp.nCodes = nCodes;
         grp.combos = combos;
@@ -153,6 +154,7 @@ export class HistogramLayout {
     this.size = nextSlot * STRIDE * SLOT;
     this.pick = new Int32Array(nCols);
     this.picked = new Uint8Array(nCols);
+    this.marginalLo = new Int32Array(p);
   }
 
   /**
@@ -211,21 +213,32 @@ export class HistogramLayout {
     for (const b of this.bundles) if (picked[b.slot] === 1) this.marginals(b, hist);
   }
 
-  /** Each feature of bundle b gets its histogram summed from the bundle's. */
+  /**
+   * Each feature of bundle b gets its histogram summed from the bundle's: codes in ascending
+   * order, the empty ones (no row in this node) skipped.
+   */
   private marginals(b: Bundle, hist: Float64Array): void {
     const { features, codeBins, nCodes } = b;
     const m = features.length;
     const src = b.slot * STRIDE * SLOT;
+    const lo = this.marginalLo;
     for (let i = 0; i < m; i++) {
       const f = features[i]!;
-      const lo = this.slotOf[f]! * STRIDE * SLOT;
-      hist.fill(0, lo, lo + (this.nBins[f]! + 1) * SLOT);
-      for (let c = 0; c < nCodes; c++) {
-        const j = lo + codeBins[c * m + i]! * SLOT;
-        const s = src + c * SLOT;
-        hist[j] += hist[s]!;
-        hist[j + 1] += hist[s + 1]!;
-        hist[j + 2] += hist[s + 2]!;
+      lo[i] = this.slotOf[f]! * STRIDE * SLOT;
+      hist.fill(0, lo[i]!, lo[i]! + (this.nBins[f]! + 1) * SLOT);
+    }
+    for (let c = 0; c < nCodes; c++) {
+      const s = src + c * SLOT;
+      const count = hist[s + 2]!;
+      if (count === 0) continue;
+      const g = hist[s]!;
+      const h = hist[s + 1]!;
+      const o = c * m;
+      for (let i = 0; i < m; i++) {
+        const j = lo[i]! + codeBins[o + i]! * SLOT;
+        hist[j] += g;
+        hist[j + 1] += h;
+        hist[j + 2] += count;
       }
     }
   }
