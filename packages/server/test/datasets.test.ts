@@ -246,6 +246,53 @@ for (const kind of STORE_KINDS) {
       expect((await get('/api/customers?q=1&x=2', org.support)).json().error.code).toBe('UNKNOWN_FIELD');
     });
 
+    it('reads a Latin-1 CRM export: name, phone, e-mail, location, store matched; search by name and e-mail', async () => {
+      const people = Array.from({ length: 30 }, (_, i) => [
+        `CRM-${String(i).padStart(3, '0')}`,
+        i === 7 ? 'José' : `Ana${i}`,
+        i === 7 ? 'Muñoz' : `Pérez${i}`,
+        `+56 9 555 ${String(1000 + i)}`,
+        i === 7 ? 'Jose.Munoz@Example.COM' : `ana${i}@example.com`,
+        i % 2 ? 'Ñuñoa' : 'Valparaíso',
+        'Chile',
+        i % 3 ? 'Tienda Centro' : 'Tienda Sur',
+        String(20 + i),
+      ]);
+      const csv = `ID Cliente;Nombre;Apellido;Teléfono;E-mail;Ciudad;País;Tienda;Edad\n${people.map((p) => p.join(';')).join('\n')}\n`;
+      const res = await upload(Buffer.from(csv, 'latin1'), 'name=CRM');
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().customerFields).toEqual({
+        id: 'ID Cliente',
+        name: ['Nombre', 'Apellido'],
+        phone: 'Teléfono',
+        email: 'E-mail',
+        location: ['Ciudad', 'País'],
+        store: 'Tienda',
+        attributes: ['Ciudad', 'País', 'Edad'],
+      });
+      const jose = (await get('/api/customers/CRM-007', org.support)).json().customer;
+      expect(jose).toMatchObject({
+        name: 'José Muñoz',
+        phone: '+56 9 555 1007',
+        email: 'Jose.Munoz@Example.COM',
+        location: 'Ñuñoa, Chile',
+        store: 'Tienda Centro',
+        attributes: { Ciudad: 'Ñuñoa', País: 'Chile', Edad: 27 },
+      });
+      const byName = (await get(`/api/customers?q=${encodeURIComponent('josé')}`, org.support)).json()
+        .customers;
+      expect(byName.map((h: { customerId: string }) => h.customerId)).toEqual(['CRM-007']);
+      const byEmail = (await get('/api/customers?q=JOSE.MUNOZ%40', org.support)).json().customers;
+      expect(byEmail.map((h: { customerId: string }) => h.customerId)).toEqual(['CRM-007']);
+      const byId = (await get('/api/customers?q=CRM-00&limit=3', org.support)).json().customers;
+      expect(byId.map((h: { customerId: string }) => h.customerId)).toEqual([
+        'CRM-000',
+        'CRM-001',
+        'CRM-002',
+      ]);
+      expect((await del(`/api/datasets/${res.json().id}`)).statusCode).toBe(200);
+    });
+
     it('uploads a transaction log: kind detected, one customer per id with country, dates, invoices', async () => {
       const res = await upload(logBytes, 'name=Online%20retail', { type: 'application/octet-stream' });
       expect(res.statusCode, res.body).toBe(201);

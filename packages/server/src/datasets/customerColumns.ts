@@ -61,6 +61,9 @@ export const FIELD_NAMES = {
 
 type FieldKey = keyof typeof FIELD_NAMES;
 
+/** Name columns that may hold a first name only (joined with a last-name column when there is one). */
+const BARE_NAMES = new Set(['name', 'nombre', 'nome']);
+
 /** A column name as FIELD_NAMES lists them: no accents, lower case, letters and digits only. */
 export function foldName(name: string): string {
   return name
@@ -73,7 +76,7 @@ export function foldName(name: string): string {
 /** The columns that fill each field, and those kept as attributes. */
 export interface CustomerColumnMap {
   id: string;
-  /** One column, or first + last name joined by a space. */
+  /** One column (a full name), or first + last name joined by a space. */
   name: string[];
   phone: string | null;
   email: string | null;
@@ -99,8 +102,10 @@ export function mapCustomerColumns(columns: readonly string[], id: string): Cust
     if (col !== null) used.add(col);
     return col;
   };
+  // "Nombre" beside "Apellido" is a first name: a bare name column joins a last-name column.
   const whole = take('name');
-  const nameParts = whole !== null ? [whole] : [take('firstName'), take('lastName')].filter(isString);
+  const full = whole !== null && !BARE_NAMES.has(foldName(whole));
+  const nameParts = full ? [whole] : [whole ?? take('firstName'), take('lastName')].filter(isString);
   const phone = take('phone');
   const email = take('email');
   const store = take('store');
