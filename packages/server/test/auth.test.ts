@@ -40,7 +40,7 @@ interface Session {
   csrf: string;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 function sessionCookie(res: LightMyRequestResponse): string {
   const cookie = res.cookies.find((c) => c.name === 'clientele_session');
@@ -383,7 +383,14 @@ for (const kind of STORE_KINDS) {
         orgId,
         runId: published.id,
         key: 'report',
-        data: { segmentation: { segments: [{ id: 0, name: 'All', description: '' }] } },
+        data: {
+          segmentation: {
+            segments: [
+              { id: 0, name: 'All', description: '', size: 1, share: 1, revenueShare: null, drivers: [] },
+            ],
+          },
+          churn: null,
+        },
       });
       await publishRun(store.db, { orgId, datasetId: first.id, runId: published.id, publishedBy: null });
       mkdirSync(runDir(dataDir, orgId, published.id), { recursive: true });
@@ -464,6 +471,12 @@ for (const kind of STORE_KINDS) {
           url: `/api/datasets/${first.id}/schedules`,
         }),
         'DELETE /api/schedules/:scheduleId': async () => ({ url: `/api/schedules/${await schedule()}` }),
+        'GET /api/datasets/:datasetId/segments': async () => ({ url: `/api/datasets/${first.id}/segments` }),
+        'PUT /api/datasets/:datasetId/segments/:segmentId/name': async () => ({
+          url: `/api/datasets/${first.id}/segments/0/name`,
+          payload: { name: 'Everyone', description: 'the whole base' },
+        }),
+        'GET /api/audit': async () => ({ url: '/api/audit?limit=5' }),
       };
       const routes = routeAccess(app).filter(
         (r): r is RouteAccess & { access: Exclude<Access, 'public'> } => r.access !== 'public',

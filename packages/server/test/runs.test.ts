@@ -35,7 +35,7 @@ for (const kind of STORE_KINDS) {
     let telco: string;
     let log: string;
 
-    const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) => {
+    const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => {
       const res = await app.inject({
         method,
         url,
@@ -203,6 +203,17 @@ for (const kind of STORE_KINDS) {
       const datasetId = await dataset('log', early, 'transactions');
       const first = await waitFor((await call('POST', `/api/datasets/${datasetId}/runs`)).json().id);
       expect(first.status, first.error).toBe('succeeded');
+      const renamed = await call('PUT', `/api/datasets/${datasetId}/segments/0/name`, {
+        name: 'Los mejores',
+        description: 'nombre del equipo',
+      });
+      expect(renamed.status, renamed.body).toBe(200);
+      expect((await call('PUT', `/api/datasets/${datasetId}/segments/99/name`, { name: 'x' })).status).toBe(
+        404,
+      );
+      expect((await call('PUT', `/api/datasets/${datasetId}/segments/0/name`, { name: '' })).status).toBe(
+        400,
+      );
       // Fresh data for the same dataset: the whole log.
       writeFileSync(datasetFile(dataDir, orgId, datasetId), readFileSync(log));
       const second = await waitFor((await call('POST', `/api/datasets/${datasetId}/runs`)).json().id);
@@ -231,6 +242,19 @@ for (const kind of STORE_KINDS) {
             : before.has(c.customerId) && !after.has(c.customerId),
         ).toBe(true);
       }
+      // The team's name for a segment, given on the first version, is still there on the second.
+      const segs = (await call('GET', `/api/datasets/${datasetId}/segments`)).json();
+      expect(segs.runId).toBe(second.id);
+      const renamedOnFirst = segs.segments.find((x: { names: unknown[] }) => x.names.length > 0);
+      expect(renamedOnFirst?.name).toBe('Los mejores');
+      expect(renamedOnFirst?.suggested.name).not.toBe('Los mejores');
+      const audit = await store.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('org_id', '=', orgId)
+        .where('action', '=', 'segment_renamed')
+        .execute();
+      expect(audit.length).toBeGreaterThanOrEqual(1);
       const versions = (await call('GET', `/api/datasets/${datasetId}/results/versions`)).json().versions;
       expect(versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
     }, 300_000);

@@ -18,12 +18,14 @@ import { type AuthOptions, resolveAuthOptions } from './auth/options.ts';
 import { guard } from './auth/principal.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import type { Access } from './permissions.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
 import { runRoutes } from './routes/runs.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -164,6 +166,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (options.runs?.start !== false) app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => jobs.stop());
   await app.register(runRoutes(options.store, jobs, dataDir));
+  await app.register(segmentRoutes(options.store));
+  await app.register(auditRoutes(options.store));
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

@@ -134,6 +134,17 @@ export async function publishRunFolder(
         where n.customer_id is null or o.customer_id is null
       `.execute(tx);
     }
+    // Segments keep their ids across runs (analyze matches them to the previous run's), so the
+    // teams' own names carry over to the new version for the segments it still has.
+    if (previous) {
+      await sql`
+        insert into segment_names (id, org_id, run_id, segment_id, team_id, name, description, updated_by, updated_at)
+        select gen_random_uuid()::text, org_id, ${runId}, segment_id, team_id, name, description, updated_by, updated_at
+        from segment_names
+        where run_id = ${previous.run_id}
+          and segment_id in (select distinct segment::text from customer_results where run_id = ${runId})
+      `.execute(tx);
+    }
     const version = await publishRun(tx, { orgId, datasetId, runId, publishedBy: input.publishedBy });
     await tx
       .updateTable('runs')

@@ -1,0 +1,184 @@
+import type { RunReport } from '@clientele/analytics';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getDataset, listSegmentNames, recordAudit, type Store, setSegmentName } from '../../store/index.ts';
+import { readPublished } from '../../store/repos/results.ts';
+import { principalOf } from '../auth/principal.ts';
+import { errorBodySchema, HttpError } from '../errors.ts';
+
+const segmentSchema = z
+  .object({
+    id: z.number(),
+    name: z.string().describe("your team's name, else the suggested one"),
+    description: z.string(),
+    suggested: z.object({ name: z.string(), description: z.string() }),
+    names: z
+      .array(z.object({ teamId: z.string(), team: z.string(), name: z.string(), description: z.string() }))
+      .describe("every team's own name for this segment (F3)"),
+    size: z.number(),
+    share: z.number(),
+    revenueShare: z.number().nullable(),
+    churn: z
+      .object({ meanProbability: z.number(), tiers: z.record(z.string(), z.number()) })
+      .nullable()
+      .describe('risk-tier counts, when the dataset has a churn label'),
+    drivers: z.array(z.object({ feature: z.string(), importance: z.number(), direction: z.string() })),
+  })
+  .meta({ id: 'Segment' });
+
+const idParam = z.string().min(1).max(100);
+
+/**
+ * GET /api/datasets/:datasetId/segments (the published run's segments with every team's names,
+ * risk tiers and drivers) and PUT .../segments/:segmentId/name (a team names a segment its way).
+ */
+export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
+  return async (app) => {
+    const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
+
+    const publishedReport = async (orgId: string, datasetId: string) => {
+      const d = await getDataset(store.db, orgId, datasetId);
+      if (!d || d.deleted_at !== null) throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
+      const published = await readPublished(store.db, orgId, datasetId);
+      const report = published?.results.find((r) => r.key === 'report')?.data as RunReport | undefined;
+      if (!published || !report) {
+        throw new HttpError(
+          'NOT_FOUND',
+          'this dataset has no published results yet: start a run',
+          'path.datasetId',
+        );
+      }
+      return { runId: published.runId, version: published.version, report };
+    };
+    const teamsOf = async (orgId: string, userId: string) =>
+      store.db
+        .selectFrom('memberships as m')
+        .innerJoin('teams as t', 't.id', 'm.team_id')
+        .select(['t.id', 't.name', 'm.role'])
+        .where('m.org_id', '=', orgId)
+        .where('m.user_id', '=', userId)
+        .orderBy('t.name')
+        .execute();
+
+    app.get(
+      '/api/datasets/:datasetId/segments',
+      {
+        config: { access: 'look_up_customers' },
+        schema: {
+          summary:
+            "The published segments: names (yours and every team's), size, risk tiers, what sets them apart",
+          tags: ['results'],
+          params: z.strictObject({ datasetId: idParam }),
+          response: {
+            200: z.object({ runId: z.string(), version: z.number(), segments: z.array(segmentSchema) }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const who = principalOf(request);
+        const { runId, version, report } = await publishedReport(who.orgId, request.params.datasetId);
+        const mine = new Set((await teamsOf(who.orgId, who.userId)).map((t) => t.id));
+        const teamNames = new Map(
+          (
+            await store.db
+              .selectFrom('teams')
+              .select(['id', 'name'])
+              .where('org_id', '=', who.orgId)
+              .execute()
+          ).map((t) => [t.id, t.name]),
+        );
+        const named = await listSegmentNames(store.db, who.orgId, runId);
+        const segments = report.segmentation.segments.map((s) => {
+          const names = named
+            .filter((n) => n.segment_id === String(s.id))
+            .map((n) => ({
+              teamId: n.team_id,
+              team: teamNames.get(n.team_id) ?? '',
+              name: n.name,
+              description: n.description,
+            }));
+          const own = names.find((n) => mine.has(n.teamId));
+          const risk = report.churn?.bySegment.find((b) => b.segment === s.id);
+          return {
+            id: s.id,
+            name: own?.name ?? s.name,
+            description: own?.description ?? s.description,
+            suggested: { name: s.name, description: s.description },
+            names,
+            size: s.size,
+            share: s.share,
+            revenueShare: s.revenueShare,
+            churn: risk ? { meanProbability: risk.meanProbability, tiers: risk.tiers } : null,
+            drivers: s.drivers,
+          };
+        });
+        return { runId, version, segments };
+      },
+    );
+
+    app.put(
+      '/api/datasets/:datasetId/segments/:segmentId/name',
+      {
+        config: { access: 'rename_segments' },
+        schema: {
+          summary: "Name and describe a segment your team's way (other teams keep theirs)",
+          tags: ['results'],
+          params: z.strictObject({ datasetId: idParam, segmentId: z.coerce.number().int().min(0).max(1000) }),
+          body: z.strictObject({
+            name: z.string().trim().min(1).max(80),
+            description: z.string().trim().max(500).default(''),
+            teamId: z.string().max(100).optional().describe('which of your teams (when you are in several)'),
+          }),
+          response: {
+            200: z.object({
+              segmentId: z.number(),
+              teamId: z.string(),
+              name: z.string(),
+              description: z.string(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const who = principalOf(request);
+        const { runId, report } = await publishedReport(who.orgId, request.params.datasetId);
+        const { segmentId } = request.params;
+        if (!report.segmentation.segments.some((s) => s.id === segmentId)) {
+          throw new HttpError('NOT_FOUND', `the published run has no segment ${segmentId}`, 'path.segmentId');
+        }
+        // The team must be one where the person may rename segments.
+        const teams = (await teamsOf(who.orgId, who.userId)).filter((t) => t.role !== 'support');
+        const team =
+          request.body.teamId === undefined ? teams[0] : teams.find((t) => t.id === request.body.teamId);
+        if (!team) {
+          throw new HttpError(
+            request.body.teamId === undefined ? 'FORBIDDEN' : 'NOT_FOUND',
+            request.body.teamId === undefined
+              ? 'none of your teams may rename segments'
+              : 'you are not in that team with a role that may rename segments',
+            'body.teamId',
+          );
+        }
+        const row = await setSegmentName(store.db, {
+          orgId: who.orgId,
+          runId,
+          segmentId: String(segmentId),
+          teamId: team.id,
+          name: request.body.name,
+          description: request.body.description,
+          updatedBy: who.userId,
+        });
+        await recordAudit(store.db, {
+          orgId: who.orgId,
+          userId: who.userId,
+          action: 'segment_renamed',
+          subject: `segment:${runId}:${segmentId}`,
+          detail: { team: team.name, name: row.name },
+        });
+        return { segmentId, teamId: team.id, name: row.name, description: row.description };
+      },
+    );
+  };
+}
