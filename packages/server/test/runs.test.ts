@@ -378,6 +378,57 @@ for (const kind of STORE_KINDS) {
       }
     }, 120_000);
 
+    it('another organisation sees none of the runs, results, segments, exports or schedules', async () => {
+      const other = await createOrganisation(store.db, { name: `Other ${kind}` });
+      const team = await createTeam(store.db, { orgId: other.id, name: 'Boss' });
+      const boss = await createUser(store.db, {
+        orgId: other.id,
+        email: `other-boss-${kind}@example.com`,
+        passwordHash: 'x',
+        name: 'Other',
+      });
+      await addMembership(store.db, { orgId: other.id, teamId: team.id, userId: boss.id, role: 'manager' });
+      await createApiToken(store.db, {
+        orgId: other.id,
+        userId: boss.id,
+        name: 'o',
+        tokenHash: sha256(`${token}-other`),
+      });
+      const as = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
+        app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${token}-other` },
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
+      const mine = (await call('GET', '/api/runs')).json().runs as { id: string; datasetId: string }[];
+      expect(mine.length).toBeGreaterThan(0);
+      expect((await as('GET', '/api/runs')).json().runs).toEqual([]);
+      const { id, datasetId } = mine[0]!;
+      const schedule = await store.db
+        .selectFrom('schedules')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
+      for (const [method, url, payload] of [
+        ['GET', `/api/runs/${id}`],
+        ['POST', `/api/runs/${id}/cancel`],
+        ['POST', `/api/datasets/${datasetId}/runs`, {}],
+        ['GET', `/api/datasets/${datasetId}/results`],
+        ['GET', `/api/datasets/${datasetId}/results/versions`],
+        ['GET', `/api/datasets/${datasetId}/segments`],
+        ['PUT', `/api/datasets/${datasetId}/segments/0/name`, { name: 'stolen' }],
+        ['GET', `/api/datasets/${datasetId}/insiders/changes`],
+        ['GET', `/api/datasets/${datasetId}/exports/assignments.csv`],
+        ['GET', `/api/datasets/${datasetId}/schedules`],
+        ['POST', `/api/datasets/${datasetId}/schedules`, { cron: '0 3 1 * *' }],
+        ...(schedule ? [['DELETE', `/api/schedules/${schedule.id}`] as const] : []),
+      ] as const) {
+        const res = await as(method, url, payload);
+        expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(404);
+      }
+    }, 60_000);
+
     it('schedules re-runs by cron and refuses a bad expression', async () => {
       const datasetId = await dataset('telco-scheduled', telco, 'snapshot');
       const bad = await call('POST', `/api/datasets/${datasetId}/schedules`, { cron: 'every monday!' });
