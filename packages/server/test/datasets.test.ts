@@ -19,16 +19,20 @@ import { type App, buildApp } from '../src/http/index.ts';
 import {
   addMembership,
   createApiToken,
+  createDataset,
   createOrganisation,
   createRun,
   createTeam,
   createUser,
+  insertCustomers,
+  jsonb,
   listAudit,
   listSegmentNames,
   publishRun,
   type Role,
   type Store,
   setSegmentName,
+  softDeleteDataset,
   writeRunResult,
 } from '../src/store/index.ts';
 import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
@@ -509,17 +513,43 @@ for (const kind of STORE_KINDS) {
       );
       expect(gone.statusCode, gone.body).toBe(201);
       const goneDir = datasetDir(dataDir, org.id, gone.json().id);
-      await store.db
-        .updateTable('datasets')
-        .set({ deleted_at: new Date() })
-        .where('id', '=', gone.json().id)
-        .execute();
+      // Deleted, but the server stopped before removing the folder.
+      await softDeleteDataset(store.db, org.id, gone.json().id);
+      // An embedded load stopped half-way: a hidden row holding customers.
+      const half = await createDataset(store.db, {
+        orgId: org.id,
+        name: 'half',
+        kind: 'snapshot',
+        rows: 3,
+        bytes: 9,
+        sha256: 'half',
+        createdBy: null,
+        hidden: true,
+      });
+      await insertCustomers(store.db, org.id, half.id, [{ customerId: 'h1' }, { customerId: 'h2' }]);
+      const halfDir = datasetDir(dataDir, org.id, half.id);
+      mkdirSync(halfDir, { recursive: true });
       const restarted = await buildApp({ store, dataDir });
       await restarted.ready();
       await restarted.close();
       expect(existsSync(stray)).toBe(false);
       expect(existsSync(goneDir)).toBe(false);
       expect(existsSync(fresh)).toBe(true); // maybe an upload under way elsewhere
+      expect(existsSync(halfDir)).toBe(false);
+      expect(await store.db.selectFrom('datasets').select('id').where('id', '=', half.id).execute()).toEqual(
+        [],
+      );
+      expect(
+        await store.db
+          .selectFrom('customers')
+          .select('customer_id')
+          .where('dataset_id', '=', half.id)
+          .execute(),
+      ).toEqual([]);
+      // A real tombstone (the deleted dataset above) keeps its row.
+      expect(
+        await store.db.selectFrom('datasets').select('id').where('id', '=', gone.json().id).execute(),
+      ).toHaveLength(1);
       expect(existsSync(datasetDir(dataDir, org.id, telcoId))).toBe(true);
       rmSync(fresh, { recursive: true });
     });
@@ -547,13 +577,25 @@ for (const kind of STORE_KINDS) {
         description: '',
         updatedBy: null,
       });
+      await store.db
+        .insertInto('schedules')
+        .values({
+          id: `schedule-${kind}`,
+          org_id: org.id,
+          dataset_id: telcoId,
+          cron: '0 3 1 * *',
+          config: jsonb({}),
+          next_run_at: new Date(Date.now() + 3600_000),
+          created_by: null,
+        })
+        .execute();
       const customersBefore = (await get(`/api/datasets/${telcoId}`)).json().customers;
 
       const res = await del(`/api/datasets/${telcoId}`);
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({
         id: telcoId,
-        deleted: { customers: customersBefore, runs: 1, publishedResults: 1 },
+        deleted: { customers: customersBefore, runs: 1, publishedResults: 1, schedules: 1 },
       });
       expect((await get(`/api/datasets/${telcoId}`)).statusCode).toBe(404);
       expect((await del(`/api/datasets/${telcoId}`)).statusCode).toBe(404);

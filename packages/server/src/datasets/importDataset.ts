@@ -10,7 +10,9 @@ import {
   findDatasetBySha256,
   insertCustomerColumns,
   newId,
+  purgeDataset,
   recordAudit,
+  revealDataset,
   type Store,
   setDatasetCustomers,
 } from '../store/index.ts';
@@ -49,9 +51,10 @@ export interface ImportedDataset {
 
 /**
  * An upload from body to dataset: streams it into `<dataDir>/datasets/<org>/<id>/` (byte limit,
- * SHA-256), refuses a duplicate, loads and profiles it with the analytics ingestion, then in one
- * transaction creates the dataset row, loads its customers and writes the audit row. On any
- * failure nothing is left: no row (the transaction rolls back) and no folder.
+ * SHA-256), refuses a duplicate, loads and profiles it with the analytics ingestion, then creates
+ * the dataset row, loads its customers and writes the audit row: on PostgreSQL in one
+ * transaction; on PGlite as a hidden row shown at the end (see below). On any failure nothing
+ * is left: no row, no customers, no folder.
  */
 export async function importDataset(
   store: Store,
@@ -82,38 +85,67 @@ export async function importDataset(
     await rename(upload, datasetFile(dataDir, req.orgId, id));
     const t2 = performance.now();
 
-    const dataset = await store.db.transaction().execute(async (tx) => {
-      const row = await createDataset(tx, {
-        id,
-        orgId: req.orgId,
+    const newRow = {
+      id,
+      orgId: req.orgId,
+      name: req.name,
+      kind,
+      rows: profile.nRows,
+      bytes: received.bytes,
+      sha256: received.sha256,
+      createdBy: req.userId,
+      columns: profile.columns.map((c) => ({ name: c.name, type: c.type, role: c.role })),
+    };
+    const audit = (customers: number) => ({
+      orgId: req.orgId,
+      userId: req.userId,
+      action: 'dataset_uploaded',
+      subject: `dataset:${id}`,
+      detail: {
         name: req.name,
         kind,
         rows: profile.nRows,
         bytes: received.bytes,
         sha256: received.sha256,
-        createdBy: req.userId,
-        columns: profile.columns.map((c) => ({ name: c.name, type: c.type, role: c.role })),
-      });
-      const customers = await copyCustomers(table, ingested!.customersSql, (cols) =>
-        insertCustomerColumns(tx, req.orgId, id, cols),
-      );
-      await setDatasetCustomers(tx, req.orgId, id, customers);
-      await recordAudit(tx, {
-        orgId: req.orgId,
-        userId: req.userId,
-        action: 'dataset_uploaded',
-        subject: `dataset:${id}`,
-        detail: {
-          name: req.name,
-          kind,
-          rows: profile.nRows,
-          bytes: received.bytes,
-          sha256: received.sha256,
-          customers,
-        },
-      });
-      return { ...row, customers };
+        customers,
+      },
     });
+    let dataset: Dataset;
+    if (store.kind === 'postgres') {
+      // One transaction: the row, its customers and the audit row appear together or not at all,
+      // and the pool's other connections serve other requests meanwhile.
+      dataset = await store.db.transaction().execute(async (tx) => {
+        const row = await createDataset(tx, newRow);
+        const customers = await copyCustomers(table, ingested!.customersSql, (cols) =>
+          insertCustomerColumns(tx, req.orgId, id, cols),
+        );
+        await setDatasetCustomers(tx, req.orgId, id, customers);
+        await recordAudit(tx, audit(customers));
+        return { ...row, customers };
+      });
+    } else {
+      // PGlite is one connection: a transaction would hold it (and every other request) for the
+      // whole load. The row is created hidden instead, the customers go in batch by batch
+      // (requests run between batches), and one short transaction shows it and audits it. A
+      // failure removes the row and its customers; a stop mid-load leaves a hidden row holding
+      // customers, which the next start removes (sweepDatasetFolders).
+      const row = await createDataset(store.db, { ...newRow, hidden: true });
+      try {
+        const customers = await copyCustomers(table, ingested.customersSql, (cols) =>
+          insertCustomerColumns(store.db, req.orgId, id, cols),
+        );
+        await store.db.transaction().execute(async (tx) => {
+          if (!(await revealDataset(tx, req.orgId, id, customers))) {
+            throw new Error(`dataset ${id} vanished while its customers loaded`);
+          }
+          await recordAudit(tx, audit(customers));
+        });
+        dataset = { ...row, customers, deleted_at: null };
+      } catch (err) {
+        await purgeDataset(store.db, req.orgId, id).catch(() => {});
+        throw err;
+      }
+    }
     // After a bulk load, fresh statistics, so Lookout's queries use the indexes at once instead
     // of after autovacuum (best effort: the dataset is committed whatever happens here).
     if (dataset.customers >= BATCH) await analyzeCustomers(store.db).catch(() => {});

@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Store } from '../store/index.ts';
+import { purgeUnfinishedDatasets, type Store } from '../store/index.ts';
 
 export interface SweepOptions {
   /** A folder without a dataset row is left alone until it is this old (default one day). */
@@ -9,7 +9,8 @@ export interface SweepOptions {
 }
 
 /**
- * Removes what an interrupted server left in `<dataDir>/datasets`: the folder of an upload that
+ * Removes what an interrupted server left: an embedded (PGlite) load stopped half-way (its hidden
+ * row and customers, and its folder); in `<dataDir>/datasets`, the folder of an upload that
  * never became a dataset (no row: the server stopped mid-upload) once it is older than a day (an
  * upload may be under way in another process sharing the folder), and the folder of a deleted
  * dataset (the server stopped between the commit and the removal). Returns the folders removed.
@@ -22,6 +23,12 @@ export async function sweepDatasetFolders(
   const root = join(dataDir, 'datasets');
   const cutoff = (opts.now ?? Date.now()) - (opts.olderThanMs ?? 24 * 3600 * 1000);
   const removed: string[] = [];
+  // An embedded load stopped half-way: its hidden row and customers, then its folder.
+  for (const d of await purgeUnfinishedDatasets(store.db)) {
+    const dir = join(root, d.org_id, d.id);
+    await rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
   for (const orgId of await names(root)) {
     const ids = await names(join(root, orgId));
     if (ids.length === 0) continue;

@@ -25,6 +25,9 @@ export {
   getDataset,
   listDatasets,
   type NewDataset,
+  purgeDataset,
+  purgeUnfinishedDatasets,
+  revealDataset,
   setDatasetCustomers,
   softDeleteDataset,
 } from './repos/datasets.ts';

@@ -7,6 +7,7 @@ import { UploadRejectedError } from '../../datasets/ingestUpload.ts';
 import { customerFieldsFile, datasetDir, profileFile } from '../../datasets/paths.ts';
 import { formatBytes, UploadAbortedError, UploadTooLargeError } from '../../datasets/receiveUpload.ts';
 import { sweepDatasetFolders } from '../../datasets/sweepFolders.ts';
+import { runDir } from '../../runs/runPaths.ts';
 import {
   DATASET_KINDS,
   type Dataset,
@@ -260,7 +261,12 @@ export function datasetRoutes(store: Store, options: DatasetRouteOptions): Fasti
           response: {
             200: z.object({
               id: z.string(),
-              deleted: z.object({ customers: z.number(), runs: z.number(), publishedResults: z.number() }),
+              deleted: z.object({
+                customers: z.number(),
+                runs: z.number(),
+                publishedResults: z.number(),
+                schedules: z.number(),
+              }),
             }),
             ...errors,
             404: errorBodySchema,
@@ -279,13 +285,25 @@ export function datasetRoutes(store: Store, options: DatasetRouteOptions): Fasti
             userId: who.userId,
             action: 'dataset_deleted',
             subject: `dataset:${id}`,
-            detail: { name: dataset.name, sha256: dataset.sha256, ...counts },
+            detail: {
+              name: dataset.name,
+              sha256: dataset.sha256,
+              customers: counts.customers,
+              runs: counts.runs,
+              publishedResults: counts.publishedResults,
+              schedules: counts.schedules,
+            },
           });
           return counts;
         });
         if (!deleted) throw new HttpError('NOT_FOUND', 'no such dataset', 'path.id');
         await rm(datasetDir(options.dataDir, who.orgId, id), { recursive: true, force: true });
-        return { id, deleted };
+        // The run folders too (a run still going fails at publishing and removes its own).
+        for (const runId of deleted.runIds) {
+          await rm(runDir(options.dataDir, who.orgId, runId), { recursive: true, force: true });
+        }
+        const { runIds: _gone, ...counts } = deleted;
+        return { id, deleted: counts };
       },
     );
   };

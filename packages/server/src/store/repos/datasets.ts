@@ -15,6 +15,11 @@ export interface NewDataset {
   createdBy: string | null;
   columns?: DatasetColumn[];
   customers?: number;
+  /**
+   * Created hidden (marked deleted) while its customers load outside a transaction;
+   * `revealDataset` shows it. See importDataset.
+   */
+  hidden?: boolean;
 }
 
 export async function createDataset(db: Kysely<Database>, input: NewDataset): Promise<Dataset> {
@@ -31,6 +36,7 @@ export async function createDataset(db: Kysely<Database>, input: NewDataset): Pr
       created_by: input.createdBy,
       columns: jsonb(input.columns ?? []),
       customers: input.customers ?? 0,
+      ...(input.hidden ? { deleted_at: new Date() } : {}),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -97,6 +103,9 @@ export interface DeletedDataset {
   customers: number;
   runs: number;
   publishedResults: number;
+  schedules: number;
+  /** The runs deleted, so their folders can go too. */
+  runIds: string[];
 }
 
 /**
@@ -130,6 +139,21 @@ export async function softDeleteDataset(
       .where('dataset_id', '=', id)
       .executeTakeFirstOrThrow(),
   );
+  const schedules = count(
+    await db
+      .deleteFrom('schedules')
+      .where('org_id', '=', orgId)
+      .where('dataset_id', '=', id)
+      .executeTakeFirstOrThrow(),
+  );
+  const runIds = (
+    await db
+      .selectFrom('runs')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('dataset_id', '=', id)
+      .execute()
+  ).map((r) => r.id);
   const runs = count(
     await db
       .deleteFrom('runs')
@@ -144,5 +168,51 @@ export async function softDeleteDataset(
       .where('dataset_id', '=', id)
       .executeTakeFirstOrThrow(),
   );
-  return { customers, runs, publishedResults };
+  return { customers, runs, publishedResults, schedules, runIds };
+}
+
+/** Shows a dataset created hidden, with its customer count; false when there is no such hidden row. */
+export async function revealDataset(
+  db: Kysely<Database>,
+  orgId: string,
+  id: string,
+  customers: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('datasets')
+    .set({ deleted_at: null, customers })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is not', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Removes a dataset row outright, and by cascade everything that points at it (a failed load). */
+export async function purgeDataset(db: Kysely<Database>, orgId: string, id: string): Promise<void> {
+  await db.deleteFrom('datasets').where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+/**
+ * Rows a server stopped mid-load left: hidden datasets (marked deleted) that hold customers. A
+ * dataset deleted through `softDeleteDataset` holds none, so these can only be loads that never
+ * finished. Removes them (their customers by cascade) and returns their (org, id).
+ */
+export async function purgeUnfinishedDatasets(
+  db: Kysely<Database>,
+): Promise<{ org_id: string; id: string }[]> {
+  return db
+    .deleteFrom('datasets')
+    .where('deleted_at', 'is not', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('customers')
+          .select('customers.customer_id')
+          .whereRef('customers.org_id', '=', 'datasets.org_id')
+          .whereRef('customers.dataset_id', '=', 'datasets.id'),
+      ),
+    )
+    .returning(['org_id', 'id'])
+    .execute();
 }
