@@ -33,6 +33,11 @@ const SHAP_ROWS = 10_000;
 const SUBSAMPLE = 0.5;
 /** "Equal AUC": a test AUC at most this far below XGBoost's (one thread). */
 const AUC_TOLERANCE = 0.0005;
+/**
+ * Rounds of the one-thread fits of ours and XGBoost, alternated; each contestant keeps its run
+ * with the least fit CPU (on a shared machine a run's CPU seconds moved by 25-50%). --quick: 1.
+ */
+const REPEATS = 3;
 const OURS = join(REPO_DIR, 'bench/peers/gbdt_ours.ts');
 
 interface Dataset {
@@ -125,6 +130,19 @@ async function runOurs(ctx: RunContext, label: string, args: string[]): Promise<
     `  ${label}: ${out.status === 'ok' ? `${out.seconds!.toFixed(3)} s (wall ${out.wallSeconds!.toFixed(1)} s)` : `${out.status}${out.reason ? `: ${out.reason}` : ''}`}`,
   );
   return out;
+}
+
+/**
+ * The run with the least fit CPU; the TreeSHAP figures stay those of the first run (the only one
+ * that times TreeSHAP), and `fit_cpu_seconds_runs` lists every run's fit CPU.
+ */
+function leastCpu(runs: Outcome[]): Outcome {
+  const cpu = (o: Outcome): number | null => part(o, 'fit_cpu_seconds');
+  const ok = runs.filter((o) => cpu(o) !== null);
+  if (ok.length === 0) return runs[0]!;
+  const best = ok.reduce((a, b) => (cpu(b)! < cpu(a)! ? b : a));
+  const shap = Object.fromEntries(Object.entries(runs[0]!.figures).filter(([k]) => k.startsWith('shap_')));
+  return { ...best, figures: { ...best.figures, ...shap, fit_cpu_seconds_runs: ok.map((o) => cpu(o)!) } };
 }
 
 interface Measured {
@@ -256,6 +274,12 @@ function render(measured: Measured[]): string {
  * most AUC_TOLERANCE below XGBoost's, or none).
  */
 function verdict(m: Measured): string {
+  const spread = (o: Outcome): string => {
+    const all = o.figures['fit_cpu_seconds_runs'];
+    return Array.isArray(all) && all.length > 1
+      ? ` (least of ${all.map((v: number) => v.toFixed(2)).join(', ')})`
+      : '';
+  };
   const x1 = m.xgboost1.outcome;
   const xAuc = part(x1, 'auc');
   const xCpu = part(x1, 'fit_cpu_seconds');
@@ -264,13 +288,13 @@ function verdict(m: Measured): string {
   const describe = (o: Outcome): string => {
     const auc = part(o, 'auc')!;
     const cpu = part(o, 'fit_cpu_seconds')!;
-    return `${o.contestant} AUC ${auc.toFixed(4)} (${auc - xAuc >= 0 ? '+' : ''}${(auc - xAuc).toFixed(4)}), fit CPU ${seconds(cpu)} s = ${ratioCell(cpu / xCpu)} x`;
+    return `${o.contestant} AUC ${auc.toFixed(4)} (${auc - xAuc >= 0 ? '+' : ''}${(auc - xAuc).toFixed(4)}), fit CPU ${seconds(cpu)} s${spread(o)} = ${ratioCell(cpu / xCpu)} x`;
   };
   const ours = [m.ours, ...m.oursMore]
     .map((r) => r.outcome)
     .filter((o) => part(o, 'auc') !== null && part(o, 'fit_cpu_seconds') !== null);
   const same = m.ours.outcome;
-  const head = `${name}: xgboost 1 thread AUC ${xAuc.toFixed(4)}, fit CPU ${seconds(xCpu)} s.`;
+  const head = `${name}: xgboost 1 thread AUC ${xAuc.toFixed(4)}, fit CPU ${seconds(xCpu)} s${spread(x1)}.`;
   const budget = ours.includes(same) ? ` Same budget: ${describe(same)}.` : '';
   const equal = ours
     .filter((o) => part(o, 'auc')! >= xAuc - AUC_TOLERANCE)
@@ -303,26 +327,27 @@ export const gbdtTask: Task = {
       const shapRows = String(Math.min(SHAP_ROWS, d.meta.testRows));
       const common = ['--input', d.csv, '--meta', d.csv.replace(/\.csv$/, '.json'), '--shap-rows', shapRows];
       const at = (n: number): string[] => [...common, '--threads', String(n)];
-      const ours = { outcome: await runOurs(ctx, 'ours GradientBoosting', common), threads: 1 };
       const noShap = common.slice(0, 4);
-      const oursMore = [
-        {
-          outcome: await runOurs(ctx, `ours subsample ${SUBSAMPLE}`, [
-            ...noShap,
-            '--subsample',
-            String(SUBSAMPLE),
-          ]),
-          threads: 1,
-        },
-        { outcome: await runOurs(ctx, 'ours quantizedGradients', [...noShap, '--quantized']), threads: 1 },
-      ];
+      const runs: Outcome[][] = [[], [], [], []];
+      for (let r = 0; r < (ctx.quick ? 1 : REPEATS); r++) {
+        // The first round times TreeSHAP too (ours: 0 rows = none; the peer needs at least 1).
+        const shap = r === 0 ? common : noShap;
+        runs[0]!.push(await runOurs(ctx, 'ours GradientBoosting', shap));
+        runs[1]!.push(
+          await runOurs(ctx, `ours subsample ${SUBSAMPLE}`, [...noShap, '--subsample', String(SUBSAMPLE)]),
+        );
+        runs[2]!.push(await runOurs(ctx, 'ours quantizedGradients', [...noShap, '--quantized']));
+        const xShap = r === 0 ? at(1) : [...noShap, '--shap-rows', '1', '--threads', '1'];
+        runs[3]!.push(await runGbdtPeer(ctx, 'xgboost', `${xg} (1 thread)`, xShap));
+      }
+      const [ours, sub, quant, x1] = runs.map((rs) => ({ outcome: leastCpu(rs), threads: 1 }));
+      const oursMore = [sub!, quant!];
       const sklearn = [
         { outcome: await runGbdtPeer(ctx, 'sklearn', sk, at(threads)), threads },
         { outcome: await runGbdtPeer(ctx, 'sklearn', `${sk} (1 thread)`, at(1)), threads: 1 },
       ];
       const xgboost = { outcome: await runGbdtPeer(ctx, 'xgboost', xg, at(threads)), threads };
-      const xgboost1 = { outcome: await runGbdtPeer(ctx, 'xgboost', `${xg} (1 thread)`, at(1)), threads: 1 };
-      measured.push({ dataset: d, ours, oursMore, sklearn, xgboost, xgboost1 });
+      measured.push({ dataset: d, ours: ours!, oursMore, sklearn, xgboost, xgboost1: x1! });
     }
     return {
       task: 'gbdt',
@@ -330,7 +355,7 @@ export const gbdtTask: Task = {
       heading:
         'gbdt: binary GBDT, 100 rounds x 31 leaves, learning rate 0.1, min 20 rows a leaf (xgboost: min_child_weight 1); ' +
         `fit and predict_proba seconds on a stratified 80/20 split, test AUC; ours also with subsample ${SUBSAMPLE} and with quantizedGradients; ` +
-        'ratio = fit s / fit s of xgboost on every core (1t: on one thread); CPU/xgb 1t = fit CPU s (every thread of the process) / that of xgboost on one thread; below 1: faster than xgboost',
+        `ratio = fit s / fit s of xgboost on every core (1t: on one thread); CPU/xgb 1t = fit CPU s (every thread of the process) / that of xgboost on one thread; below 1: faster than xgboost; ours and xgboost 1 thread: the run with the least fit CPU of ${REPEATS}, alternated`,
       table: render(measured),
       files: datasets.map((d) => d.csv),
       report: {
