@@ -69,8 +69,11 @@ async function runServe(flags: ServeFlags): Promise<void> {
   try {
     store = await openStore(databaseUrl ? { databaseUrl } : { dataDir: flags.dataDir ?? DEFAULT_DATA_DIR });
   } catch (err) {
-    if (err instanceof StoreError)
-      throw new UsageError(`${err.message}; check --database-url / DATABASE_URL`);
+    if (err instanceof StoreError) {
+      throw new UsageError(
+        err.code === 'STORE_LOCKED' ? err.message : `${err.message}; check --database-url / DATABASE_URL`,
+      );
+    }
     throw err;
   }
   const filesDir =

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { lockFolder } from './folderLock.ts';
 import { migrationProvider } from './migrations.ts';
 import { PGliteDialect } from './pgliteDialect.ts';
 import type { Database } from './schema.ts';
@@ -34,7 +35,7 @@ export interface Store {
 /** A store that could not be opened or migrated: says where, and what to do. */
 export class StoreError extends Error {
   override name = 'StoreError';
-  readonly code: 'STORE_UNREACHABLE' | 'MIGRATION_FAILED';
+  readonly code: 'STORE_UNREACHABLE' | 'MIGRATION_FAILED' | 'STORE_LOCKED';
   constructor(code: StoreError['code'], message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
@@ -54,36 +55,62 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * const store = await openStore({ databaseUrl: process.env.DATABASE_URL! });
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const opened = 'databaseUrl' in options ? await openPostgres(options) : await openPGlite(options);
+  const opened: Opened = 'databaseUrl' in options ? await openPostgres(options) : await openPGlite(options);
   const migrator = new Migrator({
     db: opened.db,
     provider: migrationProvider,
     ...(opened.schema ? { migrationTableSchema: opened.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
+  const close = async (): Promise<void> => {
+    try {
+      await opened.db.destroy();
+    } finally {
+      opened.release?.();
+    }
+  };
   if (error) {
-    await opened.db.destroy();
+    await close();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new StoreError('MIGRATION_FAILED', `migration ${failed} failed: ${(error as Error).message}`, {
       cause: error,
     });
   }
   return {
-    ...opened,
+    db: opened.db,
+    kind: opened.kind,
+    ...(opened.schema ? { schema: opened.schema } : {}),
     migrations: async () =>
       (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined).map((m) => m.name),
-    close: () => opened.db.destroy(),
+    close,
   };
 }
 
-async function openPGlite(
-  options: { dataDir: string } | { memory: true },
-): Promise<Pick<Store, 'db' | 'kind' | 'schema'>> {
-  if ('dataDir' in options) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create('dataDir' in options ? options.dataDir : undefined, {
-    parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
-  });
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: 'pglite' };
+/** An open database, and for a PGlite folder the release of its lock (see folderLock.ts). */
+type Opened = Pick<Store, 'db' | 'kind' | 'schema'> & { release?: () => void };
+
+async function openPGlite(options: { dataDir: string } | { memory: true }): Promise<Opened> {
+  let release = (): void => {};
+  if ('dataDir' in options) {
+    mkdirSync(options.dataDir, { recursive: true });
+    const lock = lockFolder(options.dataDir);
+    if ('heldBy' in lock) {
+      throw new StoreError(
+        'STORE_LOCKED',
+        `the data folder ${options.dataDir} is open in another Clientele process (pid ${lock.heldBy}); stop that one, or give another folder`,
+      );
+    }
+    release = lock.release;
+  }
+  try {
+    const pglite = await PGlite.create('dataDir' in options ? options.dataDir : undefined, {
+      parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
+    });
+    return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: 'pglite', release };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 async function openPostgres(options: {
