@@ -290,7 +290,14 @@ for (const kind of STORE_KINDS) {
         .where('id', '=', id)
         .execute();
       expect(stored).toEqual([{ token_hash: sha256(token) }]);
+      // The list names the tokens, never shows them; the one just used has a last-use time.
+      const listed = await call('GET', '/api/tokens', { session: manager });
+      expect(listed.body).not.toContain(token);
+      const mine = listed.json().tokens.find((t: { id: string }) => t.id === id);
+      expect(mine).toMatchObject({ id, revokedAt: null });
       expect((await call('DELETE', `/api/tokens/${id}`, { bearer: token })).statusCode).toBe(204);
+      const after = (await call('GET', '/api/tokens', { session: manager })).json().tokens;
+      expect(after.find((t: { id: string }) => t.id === id).revokedAt).not.toBeNull();
       expect((await call('GET', '/api/me', { bearer: token })).statusCode).toBe(401);
       expect((await call('DELETE', `/api/tokens/${id}`, { session: manager })).statusCode).toBe(404);
       expect((await call('GET', '/api/me', { bearer: 'clt_nope' })).statusCode).toBe(401);
@@ -421,6 +428,7 @@ for (const kind of STORE_KINDS) {
         'GET /api/me': async () => ({}),
         'POST /api/auth/sign-out': async () => ({}),
         'POST /api/tokens': async () => ({ payload: { name: 'perm' } }),
+        'GET /api/tokens': async () => ({}),
         'DELETE /api/tokens/:id': async (bearer) => {
           const res = await call('POST', '/api/tokens', { bearer, payload: { name: 'to revoke' } });
           return { url: `/api/tokens/${res.json().id}` };

@@ -16,7 +16,7 @@ const createdSchema = z
   })
   .meta({ id: 'ApiTokenCreated' });
 
-/** POST /api/tokens, DELETE /api/tokens/:id: a person's API tokens for scripts. */
+/** GET and POST /api/tokens, DELETE /api/tokens/:id: a person's API tokens for scripts. */
 export function tokenRoutes(store: Store): FastifyPluginAsyncZod {
   return async (app) => {
     const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
@@ -56,6 +56,54 @@ export function tokenRoutes(store: Store): FastifyPluginAsyncZod {
         });
         reply.code(201);
         return { id: row.id, name: row.name, token, expiresAt: row.expires_at?.toISOString() ?? null };
+      },
+    );
+
+    app.get(
+      '/api/tokens',
+      {
+        config: { access: 'signed_in' },
+        schema: {
+          summary: 'Your API tokens (never the token itself), newest first',
+          tags: ['auth'],
+          response: {
+            200: z.object({
+              tokens: z.array(
+                z.object({
+                  id: z.string(),
+                  name: z.string(),
+                  createdAt: z.string(),
+                  lastUsedAt: z.string().nullable(),
+                  expiresAt: z.string().nullable(),
+                  revokedAt: z.string().nullable(),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const who = principalOf(request);
+        const rows = await store.db
+          .selectFrom('api_tokens')
+          .select(['id', 'name', 'created_at', 'last_used_at', 'expires_at', 'revoked_at'])
+          .where('org_id', '=', who.orgId)
+          .where('user_id', '=', who.userId)
+          .orderBy('created_at', 'desc')
+          .orderBy('id')
+          .execute();
+        const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+        return {
+          tokens: rows.map((r) => ({
+            id: r.id,
+            name: r.name,
+            createdAt: r.created_at.toISOString(),
+            lastUsedAt: iso(r.last_used_at),
+            expiresAt: iso(r.expires_at),
+            revokedAt: iso(r.revoked_at),
+          })),
+        };
       },
     );
 
