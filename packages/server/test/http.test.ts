@@ -163,7 +163,7 @@ for (const kind of STORE_KINDS) {
       for (const [method, url] of [
         ['GET', '/api/nope?x=1'],
         ['DELETE', '/api/health'],
-        ['GET', '/'],
+        ['GET', '/api'],
       ] as const) {
         const res = await app.inject({ method, url });
         expect(res.statusCode).toBe(404);

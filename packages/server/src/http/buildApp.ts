@@ -28,6 +28,7 @@ import { runRoutes } from './routes/runs.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { SERVER_VERSION } from './version.ts';
+import { webApp } from './webApp.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -171,5 +172,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );
+  await app.register(webApp());
   return app;
 }

@@ -1,0 +1,115 @@
+/** The shapes of the server's answers the app reads (see GET /api/openapi.json). */
+
+export type Role = 'manager' | 'marketing' | 'data_scientist' | 'support';
+export const ROLES: readonly Role[] = ['manager', 'marketing', 'data_scientist', 'support'];
+
+export type Action =
+  | 'upload_data'
+  | 'run_models'
+  | 'rename_segments'
+  | 'send_campaigns'
+  | 'manage_members'
+  | 'look_up_customers';
+
+export interface Me {
+  user: { id: string; email: string; name: string };
+  organisation: { id: string; name: string };
+  memberships: { teamId: string; team: string; role: Role }[];
+  permissions: Action[];
+  csrfToken: string | null;
+}
+
+export interface Dataset {
+  id: string;
+  name: string;
+  kind: 'snapshot' | 'transactions';
+  rows: number;
+  bytes: number;
+  columns: { name: string; type: string; role: string }[];
+  customers: number;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface Run {
+  id: string;
+  datasetId: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  progress: number;
+  step: string | null;
+  error: string | null;
+  attempts: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  log?: string;
+}
+
+export const RISK_TIERS = ['Low', 'Moderate', 'High', 'Critical'] as const;
+export type RiskTier = (typeof RISK_TIERS)[number];
+
+export interface Segment {
+  id: number;
+  name: string;
+  description: string;
+  suggested: { name: string; description: string };
+  names: { teamId: string; team: string; name: string; description: string }[];
+  size: number;
+  share: number;
+  revenueShare: number | null;
+  churn: { meanProbability: number; tiers: Record<string, number> } | null;
+  drivers: { feature: string; importance: number; direction: string }[];
+}
+
+export interface CustomerHit {
+  customerId: string;
+  datasetId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  location: string | null;
+  store: string | null;
+}
+
+export interface CustomerView {
+  customer: {
+    id: string;
+    datasetId: string;
+    datasetName: string;
+    name: string | null;
+    phone: string | null;
+    email: string | null;
+    location: string | null;
+    store: string | null;
+    attributes: Record<string, unknown>;
+  };
+  analysis: {
+    runId: string;
+    version: number;
+    segment: { id: number; name: string; description: string; namedBy: 'team' | 'suggested' };
+    churn: { probability: number; retention: number; tier: string } | null;
+    reasons: { feature: string; value: string; contribution: number; text: string }[];
+    insider: boolean;
+    recommendation: string;
+  } | null;
+  datasets: { id: string; name: string }[];
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  teamId: string;
+  team: string;
+  role: Role;
+}
+
+export interface InvitationCreated {
+  id: string;
+  email: string;
+  teamId: string;
+  team: string;
+  role: Role;
+  token: string;
+  expiresAt: string;
+}
