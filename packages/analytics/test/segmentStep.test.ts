@@ -27,7 +27,7 @@ describe('findSegments: how k is chosen', () => {
   };
 
   it('finds three clusters by the elbow and by the silhouette, and keeps the inertia curve', () => {
-    const byElbow = findSegments(blobs(1), 'snapshot', { ...config(), choose: 'elbow' }, 0);
+    const byElbow = findSegments(blobs(1), { ...config(), choose: 'elbow' }, 0);
     expect(byElbow.chosenBy).toBe('elbow');
     expect(byElbow.k).toBe(3);
     const curve = byElbow.elbowCurve;
@@ -35,13 +35,13 @@ describe('findSegments: how k is chosen', () => {
     for (let i = 1; i < curve.length; i++) expect(curve[i]!.inertia).toBeLessThan(curve[i - 1]!.inertia);
     // k = 1: the total sum of squares of the 600 scaled rows, 4 columns of unit variance.
     expect(curve[0]!.inertia).toBeCloseTo(600 * 4, 6);
-    const bySilhouette = findSegments(blobs(1), 'snapshot', config(), 0);
+    const bySilhouette = findSegments(blobs(1), config(), 0);
     expect(bySilhouette.chosenBy).toBe('silhouette');
     expect(bySilhouette.k).toBe(3);
   });
 
   it('takes the configured algorithm and k as given', () => {
-    const fixed = findSegments(blobs(2), 'snapshot', { ...config(), algorithm: 'kmeans', k: 5 }, 0);
+    const fixed = findSegments(blobs(2), { ...config(), algorithm: 'kmeans', k: 5 }, 0);
     expect(fixed.chosenBy).toBe('config');
     expect(fixed.k).toBe(5);
     expect(new Set(fixed.labels).size).toBe(5);

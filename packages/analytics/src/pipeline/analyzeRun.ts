@@ -305,7 +305,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     progress('features');
 
     begin('segments');
-    const seg = findSegments(c.x, kind, config.segmentation, seed, (f) => progress('segments', f));
+    const seg = findSegments(c.x, config.segmentation, seed, (f) => progress('segments', f));
     const scaledFeatures = seg.columns.map((j) => c.features[j]!);
     let labels = seg.labels;
     let centroids = seg.centroids;

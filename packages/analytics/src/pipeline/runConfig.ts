@@ -30,10 +30,13 @@ export const runConfigSchema = z
          */
         transform: z.enum(['auto', 'log', 'none']).default('auto'),
         /**
-         * 'auto': standard for transaction logs (on the synthetic log, the Insiders found are 149 of
-         * the 149 planted high-value customers plus 1, against 149 plus 24 with robust scaling),
-         * robust for snapshots (the synthetic telco: silhouette picks k = 3, ARI 0.68, against k = 2,
-         * ARI 0.42, with standard scaling).
+         * 'auto' is standard. Logs: on the synthetic log the Insiders found are 149 of the 149
+         * planted high-value customers plus 1, against 149 plus 24 with robust scaling. Snapshots:
+         * behaviour columns are zero-inflated (most customers send no international message), their
+         * interquartile range is near 0, and robust scaling lets such a column outweigh the rest:
+         * k-means at k = 4 on the synthetic telco (1,500 rows, seed 42) recovers the planted
+         * segments with ARI 0.92 after standard scaling and 0.55 after robust scaling (7 seeds and
+         * sizes: standard 0.92-0.94, robust 0.55-0.95).
          */
         scale: z.enum(['auto', 'minmax', 'robust', 'standard']).default('auto'),
         /**

@@ -139,7 +139,6 @@ function chooseModel(
  */
 export function findSegments(
   x: Matrix,
-  kind: 'snapshot' | 'transactions',
   config: RunConfig['segmentation'],
   seed: number,
   onProgress?: (fraction: number) => void,
@@ -154,7 +153,7 @@ export function findSegments(
       return x.data[i * x.cols + columns[q % columns.length]!]!;
     }),
   );
-  const scale = config.scale === 'auto' ? (kind === 'transactions' ? 'standard' : 'robust') : config.scale;
+  const scale = config.scale === 'auto' ? 'standard' : config.scale;
   const scaled = scaleMatrix(transform === 'log' ? signedLog(kept) : kept, scale);
   const sample = sampleRows(scaled, config.selectionRows, seed);
   const kMax = Math.min(config.kMax, sample.x.rows - 1);
