@@ -179,43 +179,51 @@ async function copyCustomers(
   insert: (cols: CustomerColumnsBatch) => Promise<number>,
 ): Promise<number> {
   const result = await table.db.stream(sql);
-  let batch = emptyBatch();
-  let pending: Promise<number> | null = null;
-  let total = 0;
-  const flush = async (): Promise<void> => {
-    if (pending) total += await pending;
-    pending = batch.customerId.length > 0 ? insert(batch) : null;
-    // Awaited at the next flush; until then a failure must not count as unhandled.
-    pending?.catch(() => {});
-    batch = emptyBatch();
+  const state: { batch: CustomerColumnsBatch; pending: Promise<number> | null; total: number } = {
+    batch: emptyBatch(),
+    pending: null,
+    total: 0,
   };
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const columns = chunk.getColumns() as (string | null)[][];
-    const [ids, names, phones, emails, locations, stores, attributes] = columns as [
-      string[],
-      (string | null)[],
-      (string | null)[],
-      (string | null)[],
-      (string | null)[],
-      (string | null)[],
-      string[],
-    ];
-    for (let i = 0; i < chunk.rowCount; i++) {
-      batch.customerId.push(ids[i]!);
-      batch.name.push(names[i] ?? null);
-      batch.phone.push(phones[i] ?? null);
-      batch.email.push(emails[i] ?? null);
-      batch.location.push(locations[i] ?? null);
-      batch.store.push(stores[i] ?? null);
-      batch.attributes.push(attributes[i] ?? '{}');
+  const flush = async (): Promise<void> => {
+    if (state.pending) state.total += await state.pending;
+    state.pending = state.batch.customerId.length > 0 ? insert(state.batch) : null;
+    // Awaited at the next flush; until then a failure must not count as unhandled.
+    state.pending?.catch(() => {});
+    state.batch = emptyBatch();
+  };
+  try {
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const [ids, names, phones, emails, locations, stores, attributes] = chunk.getColumns() as [
+        string[],
+        (string | null)[],
+        (string | null)[],
+        (string | null)[],
+        (string | null)[],
+        (string | null)[],
+        string[],
+      ];
+      const b = state.batch;
+      for (let i = 0; i < chunk.rowCount; i++) {
+        b.customerId.push(ids[i]!);
+        b.name.push(names[i] ?? null);
+        b.phone.push(phones[i] ?? null);
+        b.email.push(emails[i] ?? null);
+        b.location.push(locations[i] ?? null);
+        b.store.push(stores[i] ?? null);
+        b.attributes.push(attributes[i] ?? '{}');
+      }
+      if (b.customerId.length >= BATCH) await flush();
     }
-    if (batch.customerId.length >= BATCH) await flush();
+    await flush();
+    await flush();
+  } catch (err) {
+    // Leave no insert running behind a failure: the caller rolls back or purges next.
+    await state.pending?.catch(() => {});
+    throw err;
   }
-  await flush();
-  await flush();
-  return total;
+  return state.total;
 }
 
 type CustomerColumnsBatch = Parameters<typeof insertCustomerColumns>[3];
