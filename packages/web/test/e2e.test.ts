@@ -163,10 +163,15 @@ describe('the web app in a browser, against clientele serve --demo', () => {
 
     await nav(page, 'Charts');
     await page.getByRole('heading', { name: 'Charts' }).waitFor();
+    await page.getByRole('heading', { name: 'Model selection' }).waitFor();
+    await page.getByTestId('chart').first().locator('svg').waitFor();
+    expect(await page.getByTestId('chart').count()).toBeGreaterThanOrEqual(2);
     await shot(page, 'charts');
 
     await nav(page, 'Insiders');
     await page.getByRole('heading', { name: 'Insiders' }).waitFor();
+    await page.getByText('Who is an Insider').waitFor();
+    await page.getByText('Expected revenue by month').waitFor();
     await shot(page, 'insiders');
 
     // Segments of the telco: rename the looked-up customer's segment.

@@ -1,9 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, setCsrfToken } from '../api/client.ts';
 import type { Action, Me } from '../api/types.ts';
 import { AcceptInvitation } from '../features/auth/AcceptInvitation.tsx';
 import { SignIn } from '../features/auth/SignIn.tsx';
-import { ChartsPage } from '../features/charts/ChartsPage.tsx';
 import { DataPage } from '../features/data/DataPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { InsidersPage } from '../features/insiders/InsidersPage.tsx';
@@ -21,6 +20,11 @@ type Auth =
   | { state: 'error'; error: ApiError }
   | { state: 'in'; me: Me };
 
+// The charts (echarts) load with the Charts page only.
+const ChartsPage = lazy(() =>
+  import('../features/charts/ChartsPage.tsx').then((m) => ({ default: m.ChartsPage })),
+);
+
 function pageOf(path: string): PageId | null {
   if (path === '/') return 'home';
   const id = path.slice(1);
@@ -34,7 +38,11 @@ function Page({ page }: { page: PageId }) {
     case 'data':
       return <DataPage />;
     case 'charts':
-      return <ChartsPage />;
+      return (
+        <Suspense fallback={<Loading />}>
+          <ChartsPage />
+        </Suspense>
+      );
     case 'segments':
       return <SegmentsPage />;
     case 'insiders':

@@ -1,0 +1,94 @@
+import type { EChartsCoreOption } from 'echarts/core';
+import type { Report } from '../results/types.ts';
+
+/** echarts options built from a run's report: pure functions, tested without a browser. */
+
+const TIER_COLOURS: Record<string, string> = {
+  Low: '#40c057',
+  Moderate: '#fab005',
+  High: '#fd7e14',
+  Critical: '#fa5252',
+};
+
+export function selectionOption(
+  report: Report,
+  labels: { silhouette: string; inertia: string },
+): EChartsCoreOption {
+  const sil = report.segmentation.selection.filter((s) => s.algorithm === report.segmentation.algorithm);
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 50, right: 50, top: 40, bottom: 30 },
+    xAxis: { type: 'value', name: 'k', minInterval: 1 },
+    yAxis: [
+      { type: 'value', name: labels.silhouette },
+      { type: 'value', name: labels.inertia, splitLine: { show: false } },
+    ],
+    series: [
+      { name: labels.silhouette, type: 'line', data: sil.map((s) => [s.k, s.silhouette]) },
+      {
+        name: labels.inertia,
+        type: 'line',
+        yAxisIndex: 1,
+        data: report.segmentation.elbowCurve.map((e) => [e.k, e.inertia]),
+      },
+    ],
+  };
+}
+
+export function viewOption(
+  view: Report['segmentation']['views'][number],
+  names: Map<number, string>,
+): EChartsCoreOption {
+  const ids = [...new Set(view.segment)].sort((a, b) => a - b);
+  return {
+    tooltip: { trigger: 'item' },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 40, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'value', scale: true },
+    yAxis: { type: 'value', scale: true },
+    series: ids.map((id) => ({
+      name: names.get(id) ?? String(id),
+      type: 'scatter',
+      symbolSize: 4,
+      data: view.x.flatMap((x, i) => (view.segment[i] === id ? [[x, view.y[i]]] : [])),
+    })),
+  };
+}
+
+export function riskBySegmentOption(
+  report: Report,
+  names: Map<number, string>,
+  tierLabel: (tier: string) => string,
+): EChartsCoreOption | null {
+  if (!report.churn) return null;
+  const rows = report.churn.bySegment;
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 160, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', data: rows.map((r) => names.get(r.segment) ?? String(r.segment)) },
+    series: ['Low', 'Moderate', 'High', 'Critical'].map((tier) => ({
+      name: tierLabel(tier),
+      type: 'bar',
+      stack: 'tiers',
+      itemStyle: { color: TIER_COLOURS[tier] },
+      data: rows.map((r) => r.tiers[tier] ?? 0),
+    })),
+  };
+}
+
+export function churnByGroupOption(
+  group: NonNullable<Report['churn']>['byGroup'][number],
+  label: string,
+): EChartsCoreOption {
+  const rows = [...group.rows].sort((a, b) => b.meanProbability - a.meanProbability).slice(0, 25);
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 180, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: 'value', max: 1, name: label },
+    yAxis: { type: 'category', data: rows.map((r) => r.value), inverse: true },
+    series: [{ name: label, type: 'bar', data: rows.map((r) => Number(r.meanProbability.toFixed(3))) }],
+  };
+}
