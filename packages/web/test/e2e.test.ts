@@ -189,6 +189,14 @@ describe('the web app in a browser, against clientele serve --demo', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect(row.getByTestId('segment-name').textContent()).resolves.toBe('E2E roaming fans');
+    // Its report: the team's name, what sets it apart, the feature statistics.
+    await row.getByTestId('segment-name').click();
+    const report = page.getByTestId('segment-report');
+    await report.getByText('What sets it apart').waitFor();
+    await report.getByRole('columnheader', { name: 'Median' }).waitFor();
+    await shot(page, 'segment-report');
+    await page.keyboard.press('Escape');
+    await report.waitFor({ state: 'detached' });
 
     // Lookout: type the id, pick the suggestion, see the card with the new segment name.
     await nav(page, 'Lookout');

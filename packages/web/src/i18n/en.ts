@@ -115,6 +115,13 @@ export const en = {
     noResults: 'No results yet',
     noResultsHint: 'Start a run of this dataset on the Data page; its segments appear here when it finishes.',
     version: 'Results version {{version}}',
+    teamNames: 'Names given by teams',
+    suggested: 'Suggested by the analysis: {{name}}',
+    risk: 'Churn risk',
+    meanChurn: 'Mean churn probability {{p}}',
+    drivers: 'What sets it apart',
+    direction: { higher: 'higher', lower: 'lower' },
+    stats: { mean: 'Mean', std: 'Std. dev.', min: 'Min', median: 'Median', max: 'Max' },
   },
   lookout: {
     title: 'Lookout',

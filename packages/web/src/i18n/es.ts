@@ -118,6 +118,13 @@ export const es: Translation = {
     noResultsHint:
       'Ejecuta un análisis de este conjunto en la página Datos; sus segmentos aparecerán aquí al terminar.',
     version: 'Versión de resultados {{version}}',
+    teamNames: 'Nombres de los equipos',
+    suggested: 'Sugerido por el análisis: {{name}}',
+    risk: 'Riesgo de abandono',
+    meanChurn: 'Probabilidad media de abandono {{p}}',
+    drivers: 'Qué lo distingue',
+    direction: { higher: 'más alto', lower: 'más bajo' },
+    stats: { mean: 'Media', std: 'Desv. típica', min: 'Mín.', median: 'Mediana', max: 'Máx.' },
   },
   lookout: {
     title: 'Lookout',

@@ -118,6 +118,13 @@ export const pt: Translation = {
     noResultsHint:
       'Execute uma análise deste conjunto na página Dados; os segmentos aparecem aqui ao terminar.',
     version: 'Versão dos resultados {{version}}',
+    teamNames: 'Nomes dados pelas equipes',
+    suggested: 'Sugerido pela análise: {{name}}',
+    risk: 'Risco de churn',
+    meanChurn: 'Probabilidade média de churn {{p}}',
+    drivers: 'O que o diferencia',
+    direction: { higher: 'mais alto', lower: 'mais baixo' },
+    stats: { mean: 'Média', std: 'Desvio padrão', min: 'Mín.', median: 'Mediana', max: 'Máx.' },
   },
   lookout: {
     title: 'Lookout',

@@ -5,6 +5,17 @@ export interface ReportSegment {
   name: string;
   size: number;
   share: number;
+  stats: {
+    feature: string;
+    mean: number;
+    std: number;
+    min: number;
+    q1: number;
+    median: number;
+    q3: number;
+    max: number;
+    z: number;
+  }[];
 }
 
 export interface Report {

@@ -1,4 +1,4 @@
-import { Button, Table, Text } from '@mantine/core';
+import { Anchor, Button, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { RISK_TIERS, type Segment } from '../../api/types.ts';
 import { formatInteger, formatPercent } from '../../ui/format.ts';
@@ -12,11 +12,14 @@ export function SegmentTable({
   segments,
   locale,
   onRename,
+  onOpen,
   mayRename = true,
 }: {
   segments: Segment[];
   locale: string;
   onRename?: (segment: Segment) => void;
+  /** Makes the name a button that opens the segment's report. */
+  onOpen?: (segment: Segment) => void;
   /** false: the rename buttons are shown disabled, saying why. */
   mayRename?: boolean;
 }) {
@@ -44,9 +47,15 @@ export function SegmentTable({
           {segments.map((s) => (
             <Table.Tr key={s.id} data-segment-id={s.id}>
               <Table.Td>
-                <Text fw={600} size="sm" data-testid="segment-name">
-                  {s.name}
-                </Text>
+                {onOpen ? (
+                  <Anchor component="button" type="button" fw={600} size="sm" ta="left" onClick={() => onOpen(s)}>
+                    <span data-testid="segment-name">{s.name}</span>
+                  </Anchor>
+                ) : (
+                  <Text fw={600} size="sm" data-testid="segment-name">
+                    {s.name}
+                  </Text>
+                )}
                 {s.description && (
                   <Text size="xs" c="dimmed" lineClamp={2}>
                     {s.description}

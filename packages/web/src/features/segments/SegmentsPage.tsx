@@ -8,7 +8,9 @@ import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
+import { useResults } from '../results/useResults.ts';
 import { RenameSegment } from './RenameSegment.tsx';
+import { SegmentReport } from './SegmentReport.tsx';
 import { SegmentTable } from './SegmentTable.tsx';
 
 export function SegmentsPage() {
@@ -22,6 +24,10 @@ export function SegmentsPage() {
     ),
   );
   const [renaming, setRenaming] = useState<Segment | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  // The report's statistics per segment, for the segment report (loaded only once one is opened).
+  const results = useResults(open !== null && selected ? selected.id : null);
+  const opened = segments.state === 'ready' ? segments.data.segments.find((s) => s.id === open) : undefined;
 
   return (
     <Stack>
@@ -53,11 +59,23 @@ export function SegmentsPage() {
                   segments={segments.data.segments}
                   locale={i18n.language}
                   onRename={setRenaming}
+                  onOpen={(s) => setOpen(s.id)}
                   mayRename={can('rename_segments')}
                 />
               </>
             ))}
         </>
+      )}
+      {opened && (
+        <SegmentReport
+          segment={opened}
+          details={
+            results.state === 'ready'
+              ? (results.data.results.report?.segmentation.segments.find((s) => s.id === opened.id) ?? null)
+              : null
+          }
+          onClose={() => setOpen(null)}
+        />
       )}
       {renaming && selected && (
         <RenameSegment
