@@ -48,7 +48,14 @@ export function SegmentTable({
             <Table.Tr key={s.id} data-segment-id={s.id}>
               <Table.Td>
                 {onOpen ? (
-                  <Anchor component="button" type="button" fw={600} size="sm" ta="left" onClick={() => onOpen(s)}>
+                  <Anchor
+                    component="button"
+                    type="button"
+                    fw={600}
+                    size="sm"
+                    ta="left"
+                    onClick={() => onOpen(s)}
+                  >
                     <span data-testid="segment-name">{s.name}</span>
                   </Anchor>
                 ) : (
