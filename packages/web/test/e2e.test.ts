@@ -160,6 +160,11 @@ describe('the web app in a browser, against clientele serve --demo', () => {
     await page.getByTestId('dataset-table').waitFor();
     await page.getByTestId('run-table').getByText('Succeeded').first().waitFor();
     await shot(page, 'data');
+    await page.getByTestId('dataset-table').getByRole('button', { name: 'Profile' }).last().click();
+    await page.getByTestId('dataset-profile').getByText('Warnings').waitFor();
+    await shot(page, 'data-profile');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('dataset-profile').waitFor({ state: 'detached' });
 
     await nav(page, 'Charts');
     await page.getByRole('heading', { name: 'Charts' }).waitFor();
@@ -229,14 +234,28 @@ describe('the web app in a browser, against clientele serve --demo', () => {
     await page.getByRole('button', { name: 'Iniciar sesión' }).waitFor();
 
     // A manager sees the members and invites someone.
+    const invited = `invited.${Date.now()}@demo.clientele`;
     const manager = await open();
     await signIn(manager.page, 'manager@demo.clientele');
     await nav(manager.page, 'Manager');
     await manager.page.getByTestId('member-table').getByText('support@demo.clientele').waitFor();
-    await manager.page.getByRole('textbox', { name: 'E-mail' }).fill(`invited.${Date.now()}@demo.clientele`);
+    await manager.page.getByRole('textbox', { name: 'E-mail' }).fill(invited);
     await manager.page.getByRole('button', { name: 'Invite' }).click();
     await manager.page.getByTestId('invitation-created').waitFor();
     await shot(manager.page, 'manager');
+    const link = (await manager.page.getByTestId('invitation-created').locator('pre').textContent())!.trim();
+    expect(link).toMatch(/\/invitation\?token=/);
+
+    // The invitee follows the link, creates an account and is signed in.
+    const invitee = await open();
+    await invitee.page.goto(link);
+    await invitee.page.getByRole('heading', { name: 'Accept an invitation' }).waitFor();
+    await invitee.page.getByRole('textbox', { name: 'E-mail' }).fill(invited);
+    await invitee.page.getByRole('textbox', { name: 'Your name' }).fill('Invited Person');
+    await invitee.page.locator('input[type=password]').fill('a-long-password-1');
+    await shot(invitee.page, 'invitation');
+    await invitee.page.getByRole('button', { name: 'Create my account' }).click();
+    await invitee.page.getByTestId('signed-in-as').getByText('Invited Person').waitFor();
 
     // Support: the Manager page is refused; renaming is not offered.
     const support = await open();

@@ -90,6 +90,21 @@ export const en = {
     finished: 'Finished',
     status: 'Status',
   },
+  profile: {
+    open: 'Profile',
+    none: 'No profile for this dataset',
+    columns: 'Columns',
+    duplicates: 'Duplicate rows',
+    rejected: 'Rejected rows',
+    encoding: 'Encoding',
+    warnings: 'Warnings',
+    noWarnings: 'Nothing to warn about.',
+    suggestion: 'Suggested fix:',
+    type: 'Type',
+    role: 'Role',
+    missing: 'Missing',
+    distinct: 'Distinct',
+  },
   runs: {
     progress: 'Progress',
     status: {

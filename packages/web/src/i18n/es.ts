@@ -92,6 +92,21 @@ export const es: Translation = {
     finished: 'Fin',
     status: 'Estado',
   },
+  profile: {
+    open: 'Perfil',
+    none: 'Este conjunto no tiene perfil',
+    columns: 'Columnas',
+    duplicates: 'Filas duplicadas',
+    rejected: 'Filas rechazadas',
+    encoding: 'Codificación',
+    warnings: 'Avisos',
+    noWarnings: 'Nada que señalar.',
+    suggestion: 'Arreglo sugerido:',
+    type: 'Tipo',
+    role: 'Papel',
+    missing: 'Faltantes',
+    distinct: 'Distintos',
+  },
   runs: {
     progress: 'Progreso',
     status: {

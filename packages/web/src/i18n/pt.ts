@@ -92,6 +92,21 @@ export const pt: Translation = {
     finished: 'Fim',
     status: 'Situação',
   },
+  profile: {
+    open: 'Perfil',
+    none: 'Este conjunto não tem perfil',
+    columns: 'Colunas',
+    duplicates: 'Linhas duplicadas',
+    rejected: 'Linhas rejeitadas',
+    encoding: 'Codificação',
+    warnings: 'Avisos',
+    noWarnings: 'Nada a apontar.',
+    suggestion: 'Correção sugerida:',
+    type: 'Tipo',
+    role: 'Papel',
+    missing: 'Ausentes',
+    distinct: 'Distintos',
+  },
   runs: {
     progress: 'Progresso',
     status: {

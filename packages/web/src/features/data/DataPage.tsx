@@ -7,6 +7,7 @@ import { useSession } from '../../app/session.ts';
 import { formatBytes, formatDateTime, formatInteger } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
+import { DatasetProfile } from './DatasetProfile.tsx';
 import { RunStatus } from './RunStatus.tsx';
 import { UploadForm } from './UploadForm.tsx';
 
@@ -35,6 +36,7 @@ export function DataPage() {
   const runs = useRuns();
   const [starting, setStarting] = useState<string | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
+  const [profiled, setProfiled] = useState<Dataset | null>(null);
   const lastRun = (datasetId: string) =>
     runs.state === 'ready' ? runs.data.find((r) => r.datasetId === datasetId) : undefined;
 
@@ -98,6 +100,9 @@ export function DataPage() {
                       <Table.Td>{formatDateTime(i18n.language, d.createdAt)}</Table.Td>
                       <Table.Td>{run ? <RunStatus run={run} /> : '—'}</Table.Td>
                       <Table.Td>
+                        <Button size="compact-xs" variant="subtle" onClick={() => setProfiled(d)}>
+                          {t('profile.open')}
+                        </Button>
                         {can('run_models') && (
                           <Button
                             size="compact-xs"
@@ -159,6 +164,7 @@ export function DataPage() {
           </Table>
         )}
       </Card>
+      {profiled && <DatasetProfile dataset={profiled} onClose={() => setProfiled(null)} />}
     </Stack>
   );
 }
