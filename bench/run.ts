@@ -19,6 +19,7 @@ import { clvTask } from './tasks/clv.ts';
 import { dbscanTask } from './tasks/dbscan.ts';
 import { gbdtTask } from './tasks/gbdt.ts';
 import { kmeansTask } from './tasks/kmeans.ts';
+import { lookoutTask } from './tasks/lookout.ts';
 import { profileTask } from './tasks/profile.ts';
 import { silhouetteTask } from './tasks/silhouette.ts';
 import { umapTask } from './tasks/umap.ts';
@@ -34,6 +35,7 @@ const TASKS: Record<TaskName, Task> = {
   gbdt: gbdtTask,
   clv: clvTask,
   analyze: analyzeTask,
+  lookout: lookoutTask,
 };
 
 const USAGE = `usage: npm run bench [-- options]

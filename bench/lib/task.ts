@@ -10,6 +10,7 @@ export const TASK_NAMES = [
   'gbdt',
   'clv',
   'analyze',
+  'lookout',
 ] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
