@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   churnByGroupOption,
+  correlationOption,
+  histogramOption,
   riskBySegmentOption,
   selectionOption,
   viewOption,
@@ -91,5 +93,30 @@ describe('chart options from a run report', () => {
   it('churn by store: riskiest first', () => {
     const o = churnByGroupOption(report.churn!.byGroup[0]!, 'p') as { yAxis: { data: string[] } };
     expect(o.yAxis.data).toEqual(['B', 'A']);
+  });
+
+  it('a histogram labels each bin with its range; the correlation heatmap skips missing cells', () => {
+    const h = histogramOption(
+      [
+        { lo: 0, hi: 1.5, count: 3 },
+        { lo: 1.5, hi: 3, count: 1 },
+      ],
+      (n) => n.toFixed(1),
+      'rows',
+    ) as { xAxis: { data: string[] }; series: { data: number[] }[] };
+    expect(h.xAxis.data).toEqual(['0.0 – 1.5', '1.5 – 3.0']);
+    expect(h.series[0]!.data).toEqual([3, 1]);
+    const c = correlationOption(
+      ['a', 'b'],
+      [
+        [1, 0.123],
+        [null, 1],
+      ],
+    ) as { series: { data: number[][] }[] };
+    expect(c.series[0]!.data).toEqual([
+      [0, 0, 1],
+      [1, 0, 0.12],
+      [1, 1, 1],
+    ]);
   });
 });

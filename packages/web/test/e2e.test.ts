@@ -169,6 +169,7 @@ describe('the web app in a browser, against clientele serve --demo', () => {
     await nav(page, 'Charts');
     await page.getByRole('heading', { name: 'Charts' }).waitFor();
     await page.getByRole('heading', { name: 'Model selection' }).waitFor();
+    await page.getByRole('heading', { name: 'Distributions' }).waitFor();
     await page.getByTestId('chart').first().locator('svg').waitFor();
     expect(await page.getByTestId('chart').count()).toBeGreaterThanOrEqual(2);
     await shot(page, 'charts');

@@ -171,6 +171,10 @@ export const en = {
     riskBySegment: 'Churn risk by segment',
     churnBy: 'Churn by {{column}}',
     meanProbability: 'Mean churn probability',
+    distributions: 'Distributions',
+    column: 'Column',
+    customers: 'Rows',
+    correlation: 'Correlation matrix (Pearson)',
   },
   insiders: {
     title: 'Insiders',

@@ -174,6 +174,10 @@ export const es: Translation = {
     riskBySegment: 'Riesgo de abandono por segmento',
     churnBy: 'Abandono por {{column}}',
     meanProbability: 'Probabilidad media de abandono',
+    distributions: 'Distribuciones',
+    column: 'Columna',
+    customers: 'Filas',
+    correlation: 'Matriz de correlación (Pearson)',
   },
   insiders: {
     title: 'Insiders',

@@ -174,6 +174,10 @@ export const pt: Translation = {
     riskBySegment: 'Risco de churn por segmento',
     churnBy: 'Churn por {{column}}',
     meanProbability: 'Probabilidade média de churn',
+    distributions: 'Distribuições',
+    column: 'Coluna',
+    customers: 'Linhas',
+    correlation: 'Matriz de correlação (Pearson)',
   },
   insiders: {
     title: 'Insiders',

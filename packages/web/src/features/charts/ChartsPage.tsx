@@ -1,18 +1,88 @@
-import { Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useMemo } from 'react';
+import { Card, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { Segment } from '../../api/types.ts';
 import { EChart } from '../../ui/charts/EChart.tsx';
+import { formatNumber } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import type { Report } from '../results/types.ts';
 import { useResults } from '../results/useResults.ts';
-import { churnByGroupOption, riskBySegmentOption, selectionOption, viewOption } from './chartOptions.ts';
+import {
+  churnByGroupOption,
+  correlationOption,
+  type Histogram,
+  histogramOption,
+  riskBySegmentOption,
+  selectionOption,
+  viewOption,
+} from './chartOptions.ts';
 
-function Charts({ report, names }: { report: Report; names: Map<number, string> }) {
+interface ProfileCharts {
+  columns: { name: string; numeric: { histogram?: Histogram[] } | null }[];
+  correlation: { columns: string[]; pearson: (number | null)[][] } | null;
+}
+
+/** Distributions (a histogram per numeric column, one at a time) and the correlation matrix. */
+function DataCharts({ profile }: { profile: ProfileCharts }) {
+  const { t, i18n } = useTranslation();
+  const numeric = profile.columns.filter((c) => (c.numeric?.histogram?.length ?? 0) > 0);
+  const [column, setColumn] = useState<string | null>(numeric[0]?.name ?? null);
+  const bins = numeric.find((c) => c.name === column)?.numeric?.histogram ?? [];
+  const histogram = useMemo(
+    () => histogramOption(bins, (n) => formatNumber(i18n.language, n, 1), t('charts.customers')),
+    [bins, i18n.language, t],
+  );
+  const correlation = useMemo(
+    () =>
+      profile.correlation
+        ? correlationOption(profile.correlation.columns, profile.correlation.pearson)
+        : null,
+    [profile.correlation],
+  );
+  return (
+    <>
+      {numeric.length > 0 && (
+        <Card withBorder>
+          <Title order={4}>{t('charts.distributions')}</Title>
+          <Select
+            label={t('charts.column')}
+            data={numeric.map((c) => c.name)}
+            value={column}
+            onChange={setColumn}
+            allowDeselect={false}
+            searchable
+            maw={320}
+          />
+          <EChart option={histogram} label={t('charts.distributions')} />
+        </Card>
+      )}
+      {correlation && profile.correlation && (
+        <Card withBorder>
+          <Title order={4}>{t('charts.correlation')}</Title>
+          <EChart
+            option={correlation}
+            height={Math.max(360, profile.correlation.columns.length * 18 + 200)}
+            label={t('charts.correlation')}
+          />
+        </Card>
+      )}
+    </>
+  );
+}
+
+function Charts({
+  report,
+  names,
+  profile,
+}: {
+  report: Report;
+  names: Map<number, string>;
+  profile: ProfileCharts | null;
+}) {
   const { t } = useTranslation();
   const selection = useMemo(
     () => selectionOption(report, { silhouette: t('charts.silhouette'), inertia: t('charts.inertia') }),
@@ -24,6 +94,7 @@ function Charts({ report, names }: { report: Report; names: Map<number, string> 
   );
   return (
     <Stack>
+      {profile && <DataCharts profile={profile} />}
       <Card withBorder>
         <Title order={4}>{t('charts.selection')}</Title>
         <Text size="sm" c="dimmed">
@@ -66,6 +137,11 @@ export function ChartsPage() {
   const segments = useApi(selected ? `segments:${selected.id}` : null, (signal) =>
     api<{ segments: Segment[] }>(`/api/datasets/${encodeURIComponent(selected!.id)}/segments`, { signal }),
   );
+  const profile = useApi(selected ? `profile:${selected.id}` : null, (signal) =>
+    api<{ profile: ProfileCharts | null }>(`/api/datasets/${encodeURIComponent(selected!.id)}`, {
+      signal,
+    }).then((r) => r.profile),
+  );
   const names = useMemo(
     () => new Map(segments.state === 'ready' ? segments.data.segments.map((s) => [s.id, s.name]) : []),
     [segments],
@@ -90,7 +166,11 @@ export function ChartsPage() {
             ))}
           {results.state === 'ready' &&
             (results.data.results.report ? (
-              <Charts report={results.data.results.report} names={names} />
+              <Charts
+                report={results.data.results.report}
+                names={names}
+                profile={profile.state === 'ready' ? profile.data : null}
+              />
             ) : (
               <EmptyState title={t('segments.noResults')} />
             ))}

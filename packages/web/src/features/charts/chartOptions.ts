@@ -92,3 +92,53 @@ export function churnByGroupOption(
     series: [{ name: label, type: 'bar', data: rows.map((r) => Number(r.meanProbability.toFixed(3))) }],
   };
 }
+
+export interface Histogram {
+  lo: number;
+  hi: number;
+  count: number;
+}
+
+export function histogramOption(
+  bins: Histogram[],
+  format: (n: number) => string,
+  label: string,
+): EChartsCoreOption {
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 50, right: 20, top: 20, bottom: 50 },
+    xAxis: {
+      type: 'category',
+      data: bins.map((b) => `${format(b.lo)} – ${format(b.hi)}`),
+      axisLabel: { rotate: 30 },
+    },
+    yAxis: { type: 'value', name: label },
+    series: [{ name: label, type: 'bar', barCategoryGap: '5%', data: bins.map((b) => b.count) }],
+  };
+}
+
+/** A correlation matrix as a heatmap from -1 (blue) to 1 (red); missing cells stay empty. */
+export function correlationOption(columns: string[], matrix: (number | null)[][]): EChartsCoreOption {
+  const data: [number, number, number][] = [];
+  matrix.forEach((row, i) => {
+    row.forEach((v, j) => {
+      if (v !== null && Number.isFinite(v)) data.push([j, i, Number(v.toFixed(2))]);
+    });
+  });
+  return {
+    tooltip: { position: 'top' },
+    grid: { left: 200, right: 30, top: 10, bottom: 160 },
+    xAxis: { type: 'category', data: columns, axisLabel: { rotate: 60, fontSize: 10 } },
+    yAxis: { type: 'category', data: columns, axisLabel: { fontSize: 10 } },
+    visualMap: {
+      min: -1,
+      max: 1,
+      calculable: true,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      inRange: { color: ['#1c7ed6', '#f8f9fa', '#e03131'] },
+    },
+    series: [{ type: 'heatmap', data }],
+  };
+}

@@ -1,5 +1,5 @@
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import type { EChartsCoreOption } from 'echarts/core';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
@@ -8,11 +8,13 @@ import { useEffect, useRef } from 'react';
 // Only the parts the app draws (the whole of echarts is ~1 MB more).
 echarts.use([
   BarChart,
+  HeatmapChart,
   LineChart,
   ScatterChart,
   GridComponent,
   LegendComponent,
   TooltipComponent,
+  VisualMapComponent,
   SVGRenderer,
 ]);
 
