@@ -48,6 +48,7 @@ export class RunJobs {
   private busy: Promise<void> | null = null;
   private current: { runId: string; controller: AbortController } | null = null;
   private stopped = true;
+  private recovered = false;
   private renderReport: ((report: never) => string) | undefined;
 
   constructor(options: RunJobsOptions) {
@@ -59,11 +60,13 @@ export class RunJobs {
     this.renderReport = options.renderReport;
   }
 
-  /** Recovers runs a stopped server left `running`, then starts polling. */
+  /**
+   * Starts polling. The first round recovers the runs a stopped server left `running`; a store
+   * that does not answer (yet) only delays that to a later round, it does not stop the app.
+   */
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    await this.recover();
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.timer.unref();
     this.kick();
@@ -170,6 +173,10 @@ export class RunJobs {
   }
 
   private async work(): Promise<void> {
+    if (!this.recovered) {
+      await this.recover();
+      this.recovered = true;
+    }
     await this.enqueueDueSchedules();
     while (!this.stopped) {
       const run = await this.claim();
