@@ -178,6 +178,13 @@ describe('the web app in a browser, against clientele serve --demo', () => {
     await page.getByRole('heading', { name: 'Insiders' }).waitFor();
     await page.getByText('Who is an Insider').waitFor();
     await page.getByText('Expected revenue by month').waitFor();
+    const firstInsider = (await page
+      .getByTestId('insider-table')
+      .locator('tbody tr a')
+      .first()
+      .textContent())!;
+    await page.getByTestId('insider-search').fill(firstInsider);
+    await expect(page.getByTestId('insider-table').locator('tbody tr').count()).resolves.toBe(1);
     await shot(page, 'insiders');
 
     // Segments of the telco: rename the looked-up customer's segment.

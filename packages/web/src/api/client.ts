@@ -62,3 +62,25 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
   return json as T;
 }
+
+/** A GET answered with text (the CSV exports). */
+export async function apiText(path: string, signal?: AbortSignal): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin', signal });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let error: { code?: string; message?: string } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+    } catch {
+      error = undefined;
+    }
+    throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText);
+  }
+  return text;
+}

@@ -199,6 +199,13 @@ export const en = {
     changes: 'Entered and left at the last run',
     noChanges: 'Nobody entered or left at the last run',
     actions: 'Suggested actions',
+    list: 'The list',
+    search: 'Find by customer id',
+    noMatch: 'No Insider matches',
+    revenue: 'Revenue',
+    customerClv: 'Expected revenue (CLV)',
+    alive: 'Still active',
+    shown: '{{shown}} of {{total}} shown',
   },
   manager: {
     title: 'Manager',

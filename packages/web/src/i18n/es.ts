@@ -202,6 +202,13 @@ export const es: Translation = {
     changes: 'Entradas y salidas en la última ejecución',
     noChanges: 'Nadie entró ni salió en la última ejecución',
     actions: 'Acciones sugeridas',
+    list: 'La lista',
+    search: 'Buscar por id de cliente',
+    noMatch: 'Ningún Insider coincide',
+    revenue: 'Ingresos',
+    customerClv: 'Ingresos esperados (CLV)',
+    alive: 'Sigue activo',
+    shown: '{{shown}} de {{total}} mostrados',
   },
   manager: {
     title: 'Gerente',

@@ -202,6 +202,13 @@ export const pt: Translation = {
     changes: 'Entradas e saídas na última execução',
     noChanges: 'Ninguém entrou ou saiu na última execução',
     actions: 'Ações sugeridas',
+    list: 'A lista',
+    search: 'Buscar por id do cliente',
+    noMatch: 'Nenhum Insider corresponde',
+    revenue: 'Receita',
+    customerClv: 'Receita esperada (CLV)',
+    alive: 'Ainda ativo',
+    shown: '{{shown}} de {{total}} exibidos',
   },
   manager: {
     title: 'Gerente',

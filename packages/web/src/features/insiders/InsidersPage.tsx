@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { formatInteger, formatNumber, formatPercent } from '../../ui/format.ts';
@@ -8,6 +8,7 @@ import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import type { Report } from '../results/types.ts';
 import { useResults } from '../results/useResults.ts';
+import { InsiderList } from './InsiderList.tsx';
 
 interface Change {
   runId: string;
@@ -59,13 +60,10 @@ function Insiders({ datasetId, value }: { datasetId: string; value: NonNullable<
             <List.Item key={c}>{c}</List.Item>
           ))}
         </List>
-        <Anchor
-          href={`/api/datasets/${encodeURIComponent(datasetId)}/exports/insiders.csv`}
-          size="sm"
-          mt="xs"
-        >
-          {t('insiders.export')}
-        </Anchor>
+      </Card>
+      <Card withBorder>
+        <Title order={4}>{t('insiders.list')}</Title>
+        <InsiderList datasetId={datasetId} />
       </Card>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>
