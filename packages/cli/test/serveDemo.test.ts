@@ -16,7 +16,7 @@ interface Server {
 function serve(dataDir: string, cwd: string): Promise<Server> {
   const child = spawn(
     process.execPath,
-    [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--demo', '--demo-telco-rows', '3000'],
+    [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--demo', '--demo-telco-rows', '1500'],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
