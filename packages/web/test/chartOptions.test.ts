@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   churnByGroupOption,
+  churnHistogramOption,
   correlationOption,
   histogramOption,
   riskBySegmentOption,
@@ -117,6 +118,27 @@ describe('chart options from a run report', () => {
       [0, 0, 1],
       [1, 0, 0.12],
       [1, 1, 1],
+    ]);
+  });
+
+  it('the churn histogram: each customer in the bin of their probability, stacked by tier', () => {
+    const o = churnHistogramOption(
+      [
+        { probability: 0.01, tier: 'Low' },
+        { probability: 0.12, tier: 'Low' },
+        { probability: 0.2, tier: 'Moderate' },
+        { probability: 1, tier: 'Critical' },
+        { probability: 0.4, tier: 'Unknown' },
+      ],
+      (t) => t,
+      5,
+    ) as { xAxis: { data: string[] }; series: { name: string; data: number[] }[] };
+    expect(o.xAxis.data).toEqual(['0%', '20%', '40%', '60%', '80%']);
+    expect(o.series.map((s) => [s.name, s.data])).toEqual([
+      ['Low', [2, 0, 0, 0, 0]],
+      ['Moderate', [0, 1, 0, 0, 0]],
+      ['High', [0, 0, 0, 0, 0]],
+      ['Critical', [0, 0, 0, 0, 1]],
     ]);
   });
 });

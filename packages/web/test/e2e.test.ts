@@ -211,6 +211,13 @@ describe('the web app in a browser, against clientele serve --demo', () => {
     await page.keyboard.press('Escape');
     await report.waitFor({ state: 'detached' });
 
+    // Charts of the telco (the dataset picked on Segments is kept): churn histogram, risk by segment named by the team.
+    await nav(page, 'Charts');
+    await page.getByRole('heading', { name: 'Churn probability, by risk tier' }).waitFor();
+    await page.getByRole('heading', { name: 'Churn risk by segment' }).waitFor();
+    await page.getByText('E2E roaming fans').first().waitFor();
+    await shot(page, 'charts-telco');
+
     // Lookout: type the id, pick the suggestion, see the card with the new segment name.
     await nav(page, 'Lookout');
     await page.getByRole('heading', { name: 'Lookout' }).waitFor();

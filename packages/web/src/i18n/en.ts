@@ -175,6 +175,7 @@ export const en = {
     column: 'Column',
     customers: 'Rows',
     correlation: 'Correlation matrix (Pearson)',
+    churnHistogram: 'Churn probability, by risk tier',
   },
   insiders: {
     title: 'Insiders',

@@ -178,6 +178,7 @@ export const es: Translation = {
     column: 'Columna',
     customers: 'Filas',
     correlation: 'Matriz de correlación (Pearson)',
+    churnHistogram: 'Probabilidad de abandono, por nivel de riesgo',
   },
   insiders: {
     title: 'Insiders',

@@ -178,6 +178,7 @@ export const pt: Translation = {
     column: 'Coluna',
     customers: 'Linhas',
     correlation: 'Matriz de correlação (Pearson)',
+    churnHistogram: 'Probabilidade de churn, por nível de risco',
   },
   insiders: {
     title: 'Insiders',

@@ -1,10 +1,11 @@
 import { Card, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.ts';
+import { api, apiText } from '../../api/client.ts';
 import type { Segment } from '../../api/types.ts';
 import { EChart } from '../../ui/charts/EChart.tsx';
 import { formatNumber } from '../../ui/format.ts';
+import { parseCsv } from '../../ui/parseCsv.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
@@ -13,6 +14,7 @@ import type { Report } from '../results/types.ts';
 import { useResults } from '../results/useResults.ts';
 import {
   churnByGroupOption,
+  churnHistogramOption,
   correlationOption,
   type Histogram,
   histogramOption,
@@ -22,14 +24,17 @@ import {
 } from './chartOptions.ts';
 
 interface ProfileCharts {
-  columns: { name: string; numeric: { histogram?: Histogram[] } | null }[];
+  columns: { name: string; role: string; numeric: { histogram?: Histogram[] } | null }[];
   correlation: { columns: string[]; pearson: (number | null)[][] } | null;
 }
 
 /** Distributions (a histogram per numeric column, one at a time) and the correlation matrix. */
 function DataCharts({ profile }: { profile: ProfileCharts }) {
   const { t, i18n } = useTranslation();
-  const numeric = profile.columns.filter((c) => (c.numeric?.histogram?.length ?? 0) > 0);
+  // Ids and the target are not distributions anyone reads.
+  const numeric = profile.columns.filter(
+    (c) => c.role !== 'id' && c.role !== 'target' && (c.numeric?.histogram?.length ?? 0) > 0,
+  );
   const [column, setColumn] = useState<string | null>(numeric[0]?.name ?? null);
   const bins = numeric.find((c) => c.name === column)?.numeric?.histogram ?? [];
   const histogram = useMemo(
@@ -74,11 +79,38 @@ function DataCharts({ profile }: { profile: ProfileCharts }) {
   );
 }
 
+/** The churn probability of every customer (exports/scores.csv), binned and stacked by tier. */
+function ChurnHistogram({ datasetId }: { datasetId: string }) {
+  const { t } = useTranslation();
+  const scores = useApi(`scores:${datasetId}`, (signal) =>
+    apiText(`/api/datasets/${encodeURIComponent(datasetId)}/exports/scores.csv`, signal).then((text) =>
+      parseCsv(text).rows.map((r) => ({
+        probability: Number(r['churn_probability']),
+        tier: r['risk_tier'] ?? '',
+      })),
+    ),
+  );
+  const option = useMemo(
+    () => (scores.state === 'ready' ? churnHistogramOption(scores.data, (tier) => t(`tiers.${tier}`)) : null),
+    [scores, t],
+  );
+  return (
+    <Card withBorder>
+      <Title order={4}>{t('charts.churnHistogram')}</Title>
+      {scores.state === 'loading' && <Loading />}
+      {scores.state === 'error' && <ErrorState error={scores.error} onRetry={scores.reload} />}
+      {option && <EChart option={option} label={t('charts.churnHistogram')} />}
+    </Card>
+  );
+}
+
 function Charts({
+  datasetId,
   report,
   names,
   profile,
 }: {
+  datasetId: string;
   report: Report;
   names: Map<number, string>;
   profile: ProfileCharts | null;
@@ -110,6 +142,7 @@ function Charts({
           </Card>
         ))}
       </SimpleGrid>
+      {report.churn && <ChurnHistogram datasetId={datasetId} />}
       {risk && (
         <Card withBorder>
           <Title order={4}>{t('charts.riskBySegment')}</Title>
@@ -167,6 +200,7 @@ export function ChartsPage() {
           {results.state === 'ready' &&
             (results.data.results.report ? (
               <Charts
+                datasetId={selected!.id}
                 report={results.data.results.report}
                 names={names}
                 profile={profile.state === 'ready' ? profile.data : null}

@@ -142,3 +142,40 @@ export function correlationOption(columns: string[], matrix: (number | null)[][]
     series: [{ type: 'heatmap', data }],
   };
 }
+
+/**
+ * The churn probability histogram: `bins` equal bins over [0, 1], each bar stacked by the
+ * customers' risk tier, so the tier bands show whatever thresholds the run used.
+ */
+export function churnHistogramOption(
+  scores: { probability: number; tier: string }[],
+  tierLabel: (tier: string) => string,
+  bins = 20,
+): EChartsCoreOption {
+  const tiers = ['Low', 'Moderate', 'High', 'Critical'];
+  const counts = tiers.map(() => new Array<number>(bins).fill(0));
+  for (const s of scores) {
+    const t = tiers.indexOf(s.tier);
+    if (t < 0 || !Number.isFinite(s.probability)) continue;
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(s.probability * bins)));
+    counts[t]![b]!++;
+  }
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 50, right: 20, top: 40, bottom: 30 },
+    xAxis: {
+      type: 'category',
+      data: Array.from({ length: bins }, (_, i) => `${Math.round((i * 100) / bins)}%`),
+    },
+    yAxis: { type: 'value' },
+    series: tiers.map((tier, t) => ({
+      name: tierLabel(tier),
+      type: 'bar',
+      stack: 'tiers',
+      barCategoryGap: '5%',
+      itemStyle: { color: TIER_COLOURS[tier] },
+      data: counts[t],
+    })),
+  };
+}
