@@ -159,6 +159,7 @@ export const en = {
     reasons: 'Why',
     recommendation: 'Recommendation',
     insider: 'Insider',
+    inDatasets: 'This id is in {{n}} datasets: read it from',
   },
   charts: {
     title: 'Charts',

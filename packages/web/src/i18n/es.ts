@@ -162,6 +162,7 @@ export const es: Translation = {
     reasons: 'Por qué',
     recommendation: 'Recomendación',
     insider: 'Insider',
+    inDatasets: 'Este id está en {{n}} conjuntos: leerlo de',
   },
   charts: {
     title: 'Gráficos',

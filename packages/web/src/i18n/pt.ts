@@ -162,6 +162,7 @@ export const pt: Translation = {
     reasons: 'Por quê',
     recommendation: 'Recomendação',
     insider: 'Insider',
+    inDatasets: 'Este id está em {{n}} conjuntos: ler de',
   },
   charts: {
     title: 'Gráficos',

@@ -1,4 +1,4 @@
-import { Autocomplete, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Autocomplete, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
@@ -38,10 +38,14 @@ export function LookoutPage() {
   const { t } = useTranslation();
   const { search } = useLocation();
   const id = search.get('id');
+  const datasetId = search.get('datasetId');
   const [text, setText] = useState(id ?? '');
   const hits = useSuggestions(text);
-  const customer = useApi(id, (signal) =>
-    api<CustomerView>(`/api/customers/${encodeURIComponent(id!)}`, { signal }),
+  const customer = useApi(id === null ? null : `${id}|${datasetId ?? ''}`, (signal) =>
+    api<CustomerView>(
+      `/api/customers/${encodeURIComponent(id!)}${datasetId ? `?datasetId=${encodeURIComponent(datasetId)}` : ''}`,
+      { signal },
+    ),
   );
   const open = (value: string) => {
     const v = value.trim();
@@ -94,6 +98,18 @@ export function LookoutPage() {
         ) : (
           <ErrorState error={customer.error} onRetry={customer.reload} />
         ))}
+      {id !== null && customer.state === 'ready' && customer.data.datasets.length > 1 && (
+        <Select
+          label={t('lookout.inDatasets', { n: customer.data.datasets.length })}
+          data={customer.data.datasets.map((d) => ({ value: d.id, label: d.name }))}
+          value={customer.data.customer.datasetId}
+          onChange={(d) =>
+            d && navigate(`/lookout?id=${encodeURIComponent(id)}&datasetId=${encodeURIComponent(d)}`)
+          }
+          allowDeselect={false}
+          maw={420}
+        />
+      )}
       {id !== null && customer.state === 'ready' && <CustomerCard view={customer.data} />}
     </Stack>
   );
