@@ -155,6 +155,8 @@ export async function publishRunFolder(
         finished_at: new Date(),
         updated_at: new Date(),
         version: eb('version', '+', 1),
+        // In the same transaction: whoever sees the run succeeded sees this line too.
+        log: sql<string>`log || ${`${new Date().toISOString()} published as version ${version}\n`}`,
       }))
       .where('org_id', '=', orgId)
       .where('id', '=', runId)

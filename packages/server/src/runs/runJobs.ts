@@ -229,14 +229,13 @@ export class RunJobs {
       await writing;
       if (controller.signal.aborted) throw new Error('cancelled');
       await this.log(run.id, 'analysis complete; publishing');
-      const version = await publishRunFolder(this.store.db, {
+      await publishRunFolder(this.store.db, {
         orgId: run.org_id,
         datasetId: run.dataset_id,
         runId: run.id,
         folder: out,
         publishedBy: run.created_by,
       });
-      await this.log(run.id, `published as version ${version}`);
     } catch (err) {
       await writing.catch(() => undefined);
       const stopping = this.stopped && !(await this.cancelRequested(run.id));
