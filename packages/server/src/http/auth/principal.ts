@@ -22,6 +22,8 @@ export interface Principal {
   name: string;
   /** One per team membership (a person may hold different roles in different teams). */
   roles: Role[];
+  /** The teams the person belongs to (for what a team names its way, F3). */
+  teamIds: string[];
   via: 'session' | 'token';
   sessionId?: string;
   csrfToken?: string;
@@ -72,6 +74,7 @@ async function identify(store: Store, request: FastifyRequest): Promise<Principa
     email: user.email,
     name: user.name,
     roles: [...new Set(memberships.map((m) => m.role))],
+    teamIds: memberships.map((m) => m.team_id),
     via,
   };
 }

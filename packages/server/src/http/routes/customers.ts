@@ -122,17 +122,11 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
             'path.customerId',
           );
         }
-        const teams = await store.db
-          .selectFrom('memberships')
-          .select('team_id')
-          .where('org_id', '=', orgId)
-          .where('user_id', '=', principalOf(request).userId)
-          .execute();
         const analysis = await customerAnalysis(store.db, {
           orgId,
           datasetId: record.dataset_id,
           customerId: record.customer_id,
-          teamIds: teams.map((t) => t.team_id),
+          teamIds: principalOf(request).teamIds,
         });
         return {
           analysis,
