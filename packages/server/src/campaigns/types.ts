@@ -70,5 +70,11 @@ export interface Channel {
   readonly kind: ChannelKind;
   readonly provider: 'smtp' | 'twilio' | 'outbox';
   send(message: OutgoingMessage): Promise<SendOutcome>;
+  /**
+   * After a crash between handing a message over and recording it, asks the provider whether
+   * it was taken (Twilio: list the account's messages to that number since `since`). A channel
+   * that cannot tell (SMTP) leaves this out, and the send job says so in the campaign's counts.
+   */
+  reconcile?(message: OutgoingMessage, since: Date): Promise<{ found: true; providerId: string } | { found: false }>;
   close?(): Promise<void>;
 }
