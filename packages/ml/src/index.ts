@@ -104,4 +104,5 @@ export {
   type RegressionTreeParams,
 } from './trees/regressionTree.ts';
 export * from './trees/treeEnsemble.ts';
+export * from './validation/stratifiedHoldout.ts';
 export * from './validation/stratifiedKFold.ts';
