@@ -58,4 +58,13 @@ export {
   type TwoProportionZTestResult,
   twoProportionZTest,
 } from './twoProportionZTest.ts';
+export {
+  type ChurnUpliftCounts,
+  type ChurnUpliftResult,
+  churnUplift,
+  newcombeInterval,
+  type RevenueUpliftResult,
+  revenueUplift,
+  type UpliftOptions,
+} from './uplift.ts';
 export { type WelchTTestOptions, type WelchTTestResult, welchTTest } from './welchTTest.ts';
