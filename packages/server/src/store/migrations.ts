@@ -441,6 +441,189 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('schedules_due_idx').on('schedules').column('next_run_at').execute();
     },
   },
+  '0005_campaigns': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      const now = sql`now()`;
+      // Per organisation: SMTP, Twilio and LLM settings (secrets included, never answered back),
+      // and the send rate per channel.
+      await db.schema
+        .createTable('channel_settings')
+        .addColumn('org_id', 'text', (c) => c.primaryKey().references('organisations.id').onDelete('cascade'))
+        .addColumn('smtp', 'jsonb')
+        .addColumn('twilio', 'jsonb')
+        .addColumn('llm', 'jsonb')
+        .addColumn('rate_limits', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn('updated_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      // Keys the server signs with (the unsubscribe links), made once, shared by every process.
+      await db.schema
+        .createTable('server_secrets')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      await db.schema
+        .createTable('campaigns')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id'))
+        .addColumn('dataset_id', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull().check(sql`channel in ('email', 'whatsapp', 'sms')`))
+        .addColumn('status', 'text', (c) =>
+          c
+            .notNull()
+            .defaultTo('draft')
+            .check(sql`status in ('draft', 'queued', 'sending', 'sent', 'failed', 'cancelled')`),
+        )
+        .addColumn('filter', 'jsonb', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull().defaultTo('en'))
+        .addColumn('holdout_share', 'double precision', (c) =>
+          c.notNull().check(sql`holdout_share >= 0 and holdout_share < 1`),
+        )
+        .addColumn('seed', 'integer', (c) => c.notNull())
+        .addColumn('outcome_window_days', 'integer', (c) => c.notNull())
+        .addColumn('provider', 'text')
+        .addColumn('notice', 'text')
+        .addColumn('audience', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('opted_out', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('missing_contact', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('team_id', 'text', (c) => c.references('teams.id').onDelete('set null'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('queued_at', 'timestamptz')
+        .addColumn('sent_at', 'timestamptz')
+        .addUniqueConstraint('campaigns_org_id_id_key', ['org_id', 'id'])
+        .addForeignKeyConstraint(
+          'campaigns_dataset_fkey',
+          ['org_id', 'dataset_id'],
+          'datasets',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema
+        .createIndex('campaigns_org_created_idx')
+        .on('campaigns')
+        .columns(['org_id', 'created_at'])
+        .execute();
+      // The send job's work queue: open campaigns only.
+      await sql`create index campaigns_open_idx on campaigns (status) where status in ('queued', 'sending')`.execute(
+        db,
+      );
+      // One row per recipient, frozen at send; the idempotency key is (campaign, customer).
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('to_address', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('segment', 'integer')
+        .addColumn('risk_tier', 'text')
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('pending', 'sending', 'sent', 'delivered', 'failed', 'held_out')`),
+        )
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('claimed_at', 'timestamptz')
+        .addColumn('claimed_by', 'text')
+        .addColumn('handed_at', 'timestamptz')
+        .addColumn('sent_at', 'timestamptz')
+        .addColumn('delivered_at', 'timestamptz')
+        .addColumn('provider_id', 'text')
+        .addColumn('provider_status', 'text')
+        .addColumn('error', 'text')
+        .addColumn('uncertain', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addPrimaryKeyConstraint('deliveries_pkey', ['campaign_id', 'customer_id'])
+        .addForeignKeyConstraint(
+          'deliveries_campaign_fkey',
+          ['org_id', 'campaign_id'],
+          'campaigns',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema
+        .createIndex('deliveries_queue_idx')
+        .on('deliveries')
+        .columns(['campaign_id', 'status', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('deliveries_provider_idx')
+        .on('deliveries')
+        .columns(['org_id', 'provider_id'])
+        .execute();
+      // The send workers alive: a row `sending` whose worker stopped beating is recovered.
+      await db.schema
+        .createTable('send_workers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('heartbeat_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      // Messages kept in the store when no provider is configured (written with the delivery's sent mark).
+      await db.schema
+        .createTable('outbox_messages')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('to_address', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addPrimaryKeyConstraint('outbox_messages_pkey', ['campaign_id', 'customer_id'])
+        .addForeignKeyConstraint(
+          'outbox_messages_campaign_fkey',
+          ['org_id', 'campaign_id'],
+          'campaigns',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema
+        .createIndex('outbox_messages_org_at_idx')
+        .on('outbox_messages')
+        .columns(['org_id', 'at'])
+        .execute();
+      // Customers who asked to hear no more (unsubscribe link, STOP), per organisation.
+      await db.schema
+        .createTable('opt_outs')
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('campaign_id', 'text')
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addPrimaryKeyConstraint('opt_outs_pkey', ['org_id', 'customer_id'])
+        .execute();
+      // What became of each recipient and held-out customer after the campaign's window.
+      await db.schema
+        .createTable('campaign_outcomes')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('churned', 'boolean', (c) => c.notNull())
+        .addColumn('revenue', 'double precision')
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addPrimaryKeyConstraint('campaign_outcomes_pkey', ['campaign_id', 'customer_id'])
+        .addForeignKeyConstraint(
+          'campaign_outcomes_campaign_fkey',
+          ['org_id', 'campaign_id'],
+          'campaigns',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

@@ -25,6 +25,14 @@ export interface Database {
   customer_results: CustomerResultsTable;
   insider_changes: InsiderChangesTable;
   schedules: SchedulesTable;
+  channel_settings: ChannelSettingsTable;
+  server_secrets: ServerSecretsTable;
+  campaigns: CampaignsTable;
+  deliveries: DeliveriesTable;
+  send_workers: SendWorkersTable;
+  outbox_messages: OutboxMessagesTable;
+  opt_outs: OptOutsTable;
+  campaign_outcomes: CampaignOutcomesTable;
 }
 
 /** JSON text for a jsonb column; made only by `jsonb()`, so a raw string is never stored by mistake. */
@@ -274,6 +282,166 @@ export interface SignInFailuresTable {
   key: string;
   at: CreatedAt;
 }
+
+export const CAMPAIGN_STATUSES = ['draft', 'queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** held_out: in the control group, sent nothing. delivered: the provider said so (Twilio callback). */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'failed', 'held_out'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** SMTP settings of an organisation (migration `0005_campaigns`). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  pass?: string;
+  from: string;
+}
+
+/** Twilio settings: the account, and the senders for WhatsApp and SMS. */
+export interface TwilioSettings {
+  accountSid: string;
+  authToken: string;
+  whatsappFrom?: string;
+  smsFrom?: string;
+  /** The Messages API's base URL (default https://api.twilio.com; tests point it at 127.0.0.1). */
+  baseUrl?: string;
+}
+
+/** An OpenAI-compatible endpoint for copy. */
+export interface LlmSettings {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+}
+
+/** Messages per second, per channel. */
+export type RateLimits = Partial<Record<'email' | 'whatsapp' | 'sms', number>>;
+
+/** An organisation's channels (`0005_campaigns`); a missing row or part means not configured. */
+export interface ChannelSettingsTable {
+  org_id: string;
+  smtp: Jsonb<SmtpSettings> | null;
+  twilio: Jsonb<TwilioSettings> | null;
+  llm: Jsonb<LlmSettings> | null;
+  rate_limits: ColumnType<RateLimits, JsonText | undefined, JsonText>;
+  updated_by: string | null;
+  updated_at: CreatedAt;
+}
+
+/** A key the server signs with, made once (`0005_campaigns`). */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
+}
+
+/** A campaign: audience filter, copy, channel; frozen into deliveries at send (`0005_campaigns`). */
+export interface CampaignsTable {
+  id: string;
+  org_id: string;
+  dataset_id: string;
+  /** The published run the audience was read from. */
+  run_id: string;
+  name: string;
+  channel: 'email' | 'whatsapp' | 'sms';
+  status: ColumnType<CampaignStatus, CampaignStatus | undefined, CampaignStatus>;
+  filter: Jsonb<JsonObject>;
+  subject: string | null;
+  body: string;
+  language: ColumnType<string, string | undefined, string>;
+  holdout_share: number;
+  seed: number;
+  outcome_window_days: number;
+  /** Chosen at send: smtp, twilio, or outbox (nothing configured). */
+  provider: 'smtp' | 'twilio' | 'outbox' | null;
+  /** What the send said to the person (the outbox fallback). */
+  notice: string | null;
+  /** Recipients frozen at send, held-out ones included. */
+  audience: ColumnType<number, number | undefined, number>;
+  opted_out: ColumnType<number, number | undefined, number>;
+  missing_contact: ColumnType<number, number | undefined, number>;
+  created_by: string | null;
+  team_id: string | null;
+  created_at: CreatedAt;
+  queued_at: MaybeTime;
+  sent_at: MaybeTime;
+}
+
+/** One recipient of a campaign; (campaign, customer) is its idempotency key (`0005_campaigns`). */
+export interface DeliveriesTable {
+  org_id: string;
+  campaign_id: string;
+  customer_id: string;
+  idempotency_key: string;
+  channel: string;
+  to_address: string;
+  subject: string | null;
+  body: string;
+  segment: number | null;
+  risk_tier: string | null;
+  status: DeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: CreatedAt;
+  /** When a worker claimed it (status sending). */
+  claimed_at: MaybeTime;
+  claimed_by: string | null;
+  /** Committed just before the message is handed to the provider: unset means never handed over. */
+  handed_at: MaybeTime;
+  sent_at: MaybeTime;
+  delivered_at: MaybeTime;
+  provider_id: string | null;
+  provider_status: string | null;
+  error: string | null;
+  /** Resent after a crash through a channel that cannot tell whether it took the first (SMTP). */
+  uncertain: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_at: CreatedAt;
+}
+
+/** A send worker alive (`0005_campaigns`). */
+export interface SendWorkersTable {
+  id: string;
+  pid: number;
+  started_at: CreatedAt;
+  heartbeat_at: CreatedAt;
+}
+
+/** A message kept in the store when no provider is configured (`0005_campaigns`). */
+export interface OutboxMessagesTable {
+  org_id: string;
+  campaign_id: string;
+  customer_id: string;
+  channel: string;
+  to_address: string;
+  subject: string | null;
+  body: string;
+  at: CreatedAt;
+}
+
+/** A customer who asked to hear no more, per organisation (`0005_campaigns`). */
+export interface OptOutsTable {
+  org_id: string;
+  customer_id: string;
+  source: string;
+  campaign_id: string | null;
+  at: CreatedAt;
+}
+
+/** What became of a recipient or held-out customer after the window (`0005_campaigns`). */
+export interface CampaignOutcomesTable {
+  org_id: string;
+  campaign_id: string;
+  customer_id: string;
+  churned: boolean;
+  revenue: number | null;
+  at: CreatedAt;
+}
+
+export type Campaign = Selectable<CampaignsTable>;
+export type Delivery = Selectable<DeliveriesTable>;
+export type ChannelSettings = Selectable<ChannelSettingsTable>;
 
 export type Organisation = Selectable<OrganisationsTable>;
 export type User = Selectable<UsersTable>;
