@@ -15,9 +15,7 @@ import {
   createRun,
   createTeam,
   createUser,
-  customerRecords,
-  findApiTokenByHash,
-  getUser,
+  findPrincipalByTokenHash,
   insertCustomerColumns,
   listMemberships,
   openStore,
@@ -27,7 +25,7 @@ import {
   writeRunResult,
 } from '@clientele/server';
 import { sql } from 'kysely';
-import { customerAnalysis } from '../../packages/server/src/runs/customerAnalysis.ts';
+import { lookoutRecords } from '../../packages/server/src/runs/customerAnalysis.ts';
 import { REPO_DIR, type RunContext } from '../lib/contestants.ts';
 import type { SectionResult, Task } from '../lib/task.ts';
 
@@ -463,14 +461,14 @@ async function cpuShares(f: () => Promise<unknown>): Promise<[string, number][]>
   }
 }
 
-const PARTS = ['token', 'user', 'memberships', 'records', 'teams', 'analysis'] as const;
+const PARTS = ['principal', 'lookout'] as const;
 
 /**
  * Where one request's time goes, one request at a time in this process: the whole request through
  * Fastify without a socket (`app.inject`: routing, the guard, the handler, zod, serialization),
- * then each query Lookout makes, called directly: the guard's three (token by hash, user,
- * memberships), the handler's customer records, the user's teams, and the analysis (with its
- * segment-name query).
+ * then each query Lookout makes, called directly: the guard's one (the token with its user and
+ * memberships) and the handler's one (the customer's records with their published results and
+ * the team's segment names).
  */
 async function profile(store: Store, app: App, loaded: Loaded, randomId: () => string) {
   const ids = Array.from({ length: PROFILE_CALLS }, randomId);
@@ -483,21 +481,8 @@ async function profile(store: Store, app: App, loaded: Loaded, randomId: () => s
   await request(ids[0]!);
   const whole = await perCall(ids, request);
   const parts: Record<(typeof PARTS)[number], PerCall> = {
-    token: await perCall(ids, () => findApiTokenByHash(db, hash)),
-    user: await perCall(ids, () => getUser(db, orgId, userId)),
-    memberships: await perCall(ids, () => listMemberships(db, orgId, userId)),
-    records: await perCall(ids, (id) => customerRecords(db, orgId, id)),
-    teams: await perCall(ids, () =>
-      db
-        .selectFrom('memberships')
-        .select('team_id')
-        .where('org_id', '=', orgId)
-        .where('user_id', '=', userId)
-        .execute(),
-    ),
-    analysis: await perCall(ids, (id) =>
-      customerAnalysis(db, { orgId, datasetId: loaded.datasetId, customerId: id, teamIds: teams }),
-    ),
+    principal: await perCall(ids, () => findPrincipalByTokenHash(db, hash)),
+    lookout: await perCall(ids, (id) => lookoutRecords(db, { orgId, customerId: id, teamIds: teams })),
   };
   const sum = (k: keyof PerCall): number => PARTS.reduce((a, p) => a + parts[p][k], 0);
   const queries = { wall: sum('wall'), cpu: sum('cpu') };
@@ -692,12 +677,8 @@ function render(measured: Measured[], cores: number, load: number[]): string {
       [
         'store',
         'request',
-        'guard: token',
-        'user',
-        'memberships',
-        'customerRecords',
-        'teams',
-        'customerAnalysis',
+        'guard: principal',
+        'lookoutRecords',
         'queries',
         'rest',
       ],

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { CustomerRecord } from '../store/repos/customers.ts';
 import type { Database } from '../store/schema.ts';
 
 /** What the published analysis says of one customer: the Lookout card below the profile. */
@@ -67,65 +68,96 @@ function recommend(tier: string | null, insider: boolean, top: { feature: string
   return 'No churn model for this dataset: see the segment for what sets this customer apart.';
 }
 
+/** A customer's record in one dataset, with what that dataset's published run says of them. */
+export interface LookoutRecord extends CustomerRecord {
+  analysis: CustomerAnalysis | null;
+}
+
 /**
- * The published analysis of one customer of a dataset, or null when the dataset has none (or
- * the customer was not in it). Segment names are the team's own where one of `teamIds` named the
- * segment (F3), else the run's suggested name. One indexed query plus a cached name table.
+ * Lookout in one query: every live dataset's record of this customer id (the newest dataset
+ * first), each with its published run's results for the customer (segment, churn, reasons,
+ * Insider) and the segment's name from one of `teamIds` where a team named it (F3; else the run's
+ * suggested name, read once per run). On the embedded store every query is a turn of the one
+ * database thread, so the record, the results and the team's name come together.
  */
-export async function customerAnalysis(
+export async function lookoutRecords(
   db: Kysely<Database>,
-  input: { orgId: string; datasetId: string; customerId: string; teamIds: readonly string[] },
-): Promise<CustomerAnalysis | null> {
-  const row = await db
-    .selectFrom('published_results as p')
-    .innerJoin('customer_results as c', (j) => j.onRef('c.run_id', '=', 'p.run_id'))
+  input: { orgId: string; customerId: string; teamIds: readonly string[] },
+): Promise<LookoutRecord[]> {
+  const { orgId, customerId, teamIds } = input;
+  const rows = await db
+    .selectFrom('customers as c')
+    .innerJoin('datasets as d', (j) =>
+      j.onRef('d.org_id', '=', 'c.org_id').onRef('d.id', '=', 'c.dataset_id'),
+    )
+    .leftJoin('published_results as p', (j) =>
+      j.onRef('p.org_id', '=', 'c.org_id').onRef('p.dataset_id', '=', 'c.dataset_id'),
+    )
+    .leftJoin('customer_results as r', (j) =>
+      j.onRef('r.run_id', '=', 'p.run_id').onRef('r.customer_id', '=', 'c.customer_id'),
+    )
+    .selectAll('c')
     .select([
+      'd.name as dataset_name',
+      'd.created_at as dataset_created_at',
       'p.run_id',
       'p.version',
-      'c.segment',
-      'c.churn_probability',
-      'c.risk_tier',
-      'c.reasons',
-      'c.insider',
+      'r.segment',
+      'r.churn_probability',
+      'r.risk_tier',
+      'r.reasons',
+      'r.insider',
     ])
-    .where('p.org_id', '=', input.orgId)
-    .where('p.dataset_id', '=', input.datasetId)
-    .where('c.customer_id', '=', input.customerId)
-    .executeTakeFirst();
-  if (!row) return null;
-  const suggested = (await suggestedNames(db, row.run_id)).names.get(row.segment);
-  const teamName =
-    input.teamIds.length === 0
-      ? undefined
-      : await db
-          .selectFrom('segment_names')
-          .select(['name', 'description'])
-          .where('org_id', '=', input.orgId)
-          .where('run_id', '=', row.run_id)
-          .where('segment_id', '=', String(row.segment))
-          .where('team_id', 'in', input.teamIds)
-          .orderBy('updated_at', 'desc')
-          .executeTakeFirst();
-  const reasons = (row.reasons ?? []).map((r) => ({ ...r, text: reasonText(r) }));
-  return {
-    runId: row.run_id,
-    version: row.version,
-    segment: {
-      id: row.segment,
-      name: teamName?.name ?? suggested?.name ?? `Segment ${row.segment}`,
-      description: teamName?.description ?? suggested?.description ?? '',
-      namedBy: teamName ? 'team' : 'suggested',
-    },
-    churn:
-      row.churn_probability === null
-        ? null
-        : {
-            probability: row.churn_probability,
-            retention: 1 - row.churn_probability,
-            tier: row.risk_tier ?? '',
-          },
-    reasons,
-    insider: row.insider,
-    recommendation: recommend(row.risk_tier, row.insider, reasons[0]),
-  };
+    .select((eb) =>
+      (teamIds.length === 0
+        ? eb.val(null)
+        : eb
+            .selectFrom('segment_names as n')
+            .select(sql<string>`json_build_array(n.name, n.description)::text`.as('named'))
+            .whereRef('n.run_id', '=', 'p.run_id')
+            .where('n.org_id', '=', orgId)
+            .where(sql<boolean>`n.segment_id = r.segment::text`)
+            .where('n.team_id', 'in', teamIds)
+            .orderBy('n.updated_at', 'desc')
+            .limit(1)
+      )
+        .$castTo<string | null>()
+        .as('team_name'),
+    )
+    .where('c.org_id', '=', orgId)
+    .where('c.customer_id', '=', customerId)
+    .where('d.deleted_at', 'is', null)
+    .orderBy('d.created_at', 'desc')
+    .orderBy('d.id')
+    .execute();
+  const out: LookoutRecord[] = [];
+  for (const row of rows) {
+    const { run_id, version, segment, churn_probability, risk_tier, reasons, insider, team_name, ...record } =
+      row;
+    let analysis: CustomerAnalysis | null = null;
+    if (run_id !== null && version !== null && segment !== null) {
+      const suggested = (await suggestedNames(db, run_id)).names.get(segment);
+      const team = team_name === null ? undefined : (JSON.parse(team_name) as [string, string]);
+      const said = (reasons ?? []).map((r) => ({ ...r, text: reasonText(r) }));
+      analysis = {
+        runId: run_id,
+        version,
+        segment: {
+          id: segment,
+          name: team?.[0] ?? suggested?.name ?? `Segment ${segment}`,
+          description: team?.[1] ?? suggested?.description ?? '',
+          namedBy: team ? 'team' : 'suggested',
+        },
+        churn:
+          churn_probability === null
+            ? null
+            : { probability: churn_probability, retention: 1 - churn_probability, tier: risk_tier ?? '' },
+        reasons: said,
+        insider: insider ?? false,
+        recommendation: recommend(risk_tier, insider ?? false, said[0]),
+      };
+    }
+    out.push({ ...record, analysis });
+  }
+  return out;
 }

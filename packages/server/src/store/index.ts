@@ -35,6 +35,11 @@ export { newId } from './repos/ids.ts';
 export { acceptInvitation, createInvitation, findOpenInvitation } from './repos/invitations.ts';
 export { createOrganisation, getOrganisation } from './repos/organisations.ts';
 export {
+  findPrincipalBySessionHash,
+  findPrincipalByTokenHash,
+  type PrincipalRecord,
+} from './repos/principals.ts';
+export {
   listVersions,
   PublishError,
   type PublishedResults,

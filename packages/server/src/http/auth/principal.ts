@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  findApiTokenByHash,
-  findSessionByHash,
-  getUser,
-  listMemberships,
+  findPrincipalBySessionHash,
+  findPrincipalByTokenHash,
+  type PrincipalRecord,
   type Role,
   type Store,
 } from '../../store/index.ts';
@@ -44,37 +43,26 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The session cookie or `Authorization: Bearer <token>`; a bearer header that fails does not fall back. */
 async function identify(store: Store, request: FastifyRequest): Promise<Principal | undefined> {
   const header = request.headers.authorization;
-  let found: { orgId: string; userId: string; sessionId?: string; csrfToken?: string } | undefined;
+  let found: PrincipalRecord | undefined;
   let via: Principal['via'];
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new HttpError('UNAUTHORIZED', 'the Authorization header must be "Bearer <token>"');
-    const token = await findApiTokenByHash(store.db, sha256(match[1]!));
-    if (!token) throw new HttpError('UNAUTHORIZED', 'the API token is unknown, revoked or expired');
-    found = { orgId: token.org_id, userId: token.user_id };
+    found = await findPrincipalByTokenHash(store.db, sha256(match[1]!));
+    if (!found) throw new HttpError('UNAUTHORIZED', 'the API token is unknown, revoked or expired');
     via = 'token';
   } else {
     const cookie = request.cookies[SESSION_COOKIE];
     if (!cookie) return undefined;
-    const session = await findSessionByHash(store.db, sha256(cookie));
-    if (!session) return undefined;
-    found = {
-      orgId: session.org_id,
-      userId: session.user_id,
-      sessionId: session.id,
-      csrfToken: session.csrf_token,
-    };
+    found = await findPrincipalBySessionHash(store.db, sha256(cookie));
+    if (!found) return undefined;
     via = 'session';
   }
-  const user = await getUser(store.db, found.orgId, found.userId);
-  if (!user) return undefined;
-  const memberships = await listMemberships(store.db, found.orgId, found.userId);
+  const { memberships, ...who } = found;
   return {
-    ...found,
-    email: user.email,
-    name: user.name,
+    ...who,
     roles: [...new Set(memberships.map((m) => m.role))],
-    teamIds: memberships.map((m) => m.team_id),
+    teamIds: memberships.map((m) => m.teamId),
     via,
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { customerAnalysis } from '../../runs/customerAnalysis.ts';
-import { customerRecords, type Store, searchCustomers } from '../../store/index.ts';
+import { lookoutRecords } from '../../runs/customerAnalysis.ts';
+import { type Store, searchCustomers } from '../../store/index.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
 
@@ -110,9 +110,9 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const { orgId } = principalOf(request);
+        const { orgId, teamIds } = principalOf(request);
         const { customerId } = request.params;
-        const records = await customerRecords(store.db, orgId, customerId);
+        const records = await lookoutRecords(store.db, { orgId, customerId, teamIds });
         const { datasetId } = request.query;
         const record = datasetId === undefined ? records[0] : records.find((r) => r.dataset_id === datasetId);
         if (!record) {
@@ -122,14 +122,8 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
             'path.customerId',
           );
         }
-        const analysis = await customerAnalysis(store.db, {
-          orgId,
-          datasetId: record.dataset_id,
-          customerId: record.customer_id,
-          teamIds: principalOf(request).teamIds,
-        });
         return {
-          analysis,
+          analysis: record.analysis,
           customer: {
             id: record.customer_id,
             datasetId: record.dataset_id,
