@@ -102,6 +102,8 @@ export interface Member {
   teamId: string;
   team: string;
   role: Role;
+  /** Campaigns this person sent for this team (read from the campaign history). */
+  posts?: number;
 }
 
 export interface InvitationCreated {

@@ -3,6 +3,11 @@ import { ApiError, api, setCsrfToken } from '../api/client.ts';
 import type { Action, Me } from '../api/types.ts';
 import { AcceptInvitation } from '../features/auth/AcceptInvitation.tsx';
 import { SignIn } from '../features/auth/SignIn.tsx';
+import { CampaignPage } from '../features/campaigns/CampaignPage.tsx';
+import { CampaignsPage } from '../features/campaigns/CampaignsPage.tsx';
+import { ChannelSettingsPage } from '../features/campaigns/ChannelSettingsPage.tsx';
+import { DistributionPage } from '../features/campaigns/DistributionPage.tsx';
+import { OutboxPage } from '../features/campaigns/OutboxPage.tsx';
 import { DataPage } from '../features/data/DataPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { InsidersPage } from '../features/insiders/InsidersPage.tsx';
@@ -27,11 +32,19 @@ const ChartsPage = lazy(() =>
 
 function pageOf(path: string): PageId | null {
   if (path === '/') return 'home';
+  if (path === '/campaigns/new') return 'distribution';
+  if (path.startsWith('/campaigns/')) return 'campaigns';
   const id = path.slice(1);
   return (PAGES as readonly string[]).includes(id) ? (id as PageId) : null;
 }
 
-function Page({ page }: { page: PageId }) {
+/** The campaign a /campaigns/<id> path names, null for the list. */
+function campaignIdOf(path: string): string | null {
+  const match = /^\/campaigns\/([^/]+)$/.exec(path);
+  return match ? decodeURIComponent(match[1]!) : null;
+}
+
+function Page({ page, path }: { page: PageId; path: string }) {
   switch (page) {
     case 'home':
       return <HomePage />;
@@ -51,6 +64,16 @@ function Page({ page }: { page: PageId }) {
       return <LookoutPage />;
     case 'manager':
       return <ManagerPage />;
+    case 'distribution':
+      return <DistributionPage />;
+    case 'campaigns': {
+      const id = campaignIdOf(path);
+      return id === null ? <CampaignsPage /> : <CampaignPage key={id} id={id} />;
+    }
+    case 'outbox':
+      return <OutboxPage />;
+    case 'settings':
+      return <ChannelSettingsPage />;
   }
 }
 
@@ -112,7 +135,7 @@ export function App() {
   const page = pageOf(path);
   return (
     <SessionContext.Provider value={session}>
-      <Layout page={page}>{page ? <Page page={page} /> : <NotFound />}</Layout>
+      <Layout page={page}>{page ? <Page page={page} path={path} /> : <NotFound />}</Layout>
     </SessionContext.Provider>
   );
 }

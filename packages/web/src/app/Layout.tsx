@@ -3,6 +3,7 @@ import {
   Badge,
   Burger,
   Button,
+  Divider,
   Group,
   NavLink,
   SegmentedControl,
@@ -16,11 +17,16 @@ import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { linkClick } from './router.ts';
 import { useSession } from './session.ts';
 
-export const PAGES = ['home', 'data', 'charts', 'segments', 'insiders', 'lookout', 'manager'] as const;
+const MAIN_PAGES = ['home', 'data', 'charts', 'segments', 'insiders', 'lookout', 'manager'] as const;
+/** The campaign screens, below the others: a new campaign, the history, the outbox, the channels. */
+const CAMPAIGN_PAGES = ['distribution', 'campaigns', 'outbox', 'settings'] as const;
+export const PAGES = [...MAIN_PAGES, ...CAMPAIGN_PAGES] as const;
 export type PageId = (typeof PAGES)[number];
 
 export function pagePath(page: PageId): string {
-  return page === 'home' ? '/' : `/${page}`;
+  if (page === 'home') return '/';
+  if (page === 'distribution') return '/campaigns/new';
+  return `/${page}`;
 }
 
 export function LanguageSwitcher() {
@@ -37,9 +43,22 @@ export function LanguageSwitcher() {
   );
 }
 
+function PageLink({ page, current }: { page: PageId; current: PageId | null }) {
+  const { t } = useTranslation();
+  return (
+    <NavLink
+      href={pagePath(page)}
+      label={t(`nav.${page}`)}
+      active={page === current}
+      onClick={linkClick(pagePath(page))}
+      aria-current={page === current ? 'page' : undefined}
+    />
+  );
+}
+
 export function Layout({ page, children }: { page: PageId | null; children: React.ReactNode }) {
   const { t } = useTranslation();
-  const { me, signOut } = useSession();
+  const { me, signOut, can } = useSession();
   const [opened, { toggle }] = useDisclosure();
   const roles = [...new Set(me.memberships.map((m) => m.role))];
   return (
@@ -78,23 +97,13 @@ export function Layout({ page, children }: { page: PageId | null; children: Reac
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
-        {PAGES.map((p) => (
-          <NavLink
-            key={p}
-            href={pagePath(p)}
-            label={t(`nav.${p}`)}
-            active={p === page}
-            onClick={linkClick(pagePath(p))}
-            aria-current={p === page ? 'page' : undefined}
-          />
+        {MAIN_PAGES.map((p) => (
+          <PageLink key={p} page={p} current={page} />
         ))}
-        <NavLink
-          label={t('nav.campaigns')}
-          description={t('nav.comingSoon')}
-          disabled
-          aria-disabled="true"
-          data-testid="nav-campaigns"
-        />
+        <Divider my="xs" label={t('nav.campaignsSection')} labelPosition="left" />
+        {CAMPAIGN_PAGES.filter((p) => p !== 'settings' || can('manage_members')).map((p) => (
+          <PageLink key={p} page={p} current={page} />
+        ))}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>

@@ -47,3 +47,13 @@ export function formatDateTime(locale: string, iso: string | null | undefined): 
   }
   return f.format(new Date(iso));
 }
+
+/** A difference of shares, signed: 0.023 -> "+2.3%"; for uplifts and their intervals. */
+export function formatSignedPercent(locale: string, share: number | null | undefined, digits = 1): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '—';
+  return numberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: digits,
+    signDisplay: 'exceptZero',
+  }).format(share);
+}

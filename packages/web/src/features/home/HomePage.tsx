@@ -7,6 +7,7 @@ import { formatDateTime } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { RunStatus } from '../data/RunStatus.tsx';
+import { Contributions } from './Contributions.tsx';
 
 export function HomePage() {
   const { t, i18n } = useTranslation();
@@ -59,12 +60,7 @@ export function HomePage() {
             ))}
         </Card>
       </SimpleGrid>
-      <Card withBorder>
-        <Title order={4} mb="xs">
-          {t('home.contributions')}
-        </Title>
-        <EmptyState title={t('home.noContributions')}>{t('home.contributionsLater')}</EmptyState>
-      </Card>
+      <Contributions />
     </Stack>
   );
 }

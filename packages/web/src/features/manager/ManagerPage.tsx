@@ -16,7 +16,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { type InvitationCreated, type Member, ROLES, type Role } from '../../api/types.ts';
 import { useSession } from '../../app/session.ts';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, formatInteger } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
 
@@ -94,7 +94,7 @@ function RoleSelect({ member, onChanged }: { member: Member; onChanged: () => vo
 }
 
 function MemberTable({ members, onChanged }: { members: Member[]; onChanged: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped data-testid="member-table">
@@ -105,6 +105,7 @@ function MemberTable({ members, onChanged }: { members: Member[]; onChanged: () 
             <Table.Th>{t('manager.team')}</Table.Th>
             <Table.Th>{t('manager.teamId')}</Table.Th>
             <Table.Th>{t('manager.role')}</Table.Th>
+            <Table.Th ta="right">{t('manager.posts')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -120,6 +121,9 @@ function MemberTable({ members, onChanged }: { members: Member[]; onChanged: () 
               </Table.Td>
               <Table.Td>
                 <RoleSelect member={m} onChanged={onChanged} />
+              </Table.Td>
+              <Table.Td ta="right">
+                {m.posts === undefined ? '—' : formatInteger(i18n.language, m.posts)}
               </Table.Td>
             </Table.Tr>
           ))}
