@@ -3,97 +3,31 @@
  * (npm run build:web), driven in headless Chromium. Screenshots of every page go to a temporary
  * folder (kept when CLIENTELE_SCREENSHOTS names one).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPng, launchChromium, type WatchedPage, watchedPage } from './browser.ts';
-
-const root = join(import.meta.dirname, '..', '..', '..');
-const bin = join(root, 'packages', 'cli', 'bin', 'clientele.js');
-const dist = join(import.meta.dirname, '..', 'dist', 'index.html');
-const PASSWORD = 'clientele-demo';
-
-function serve(dataDir: string, cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--demo', '--demo-telco-rows', '3000'],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve --demo did not start; stderr:\n${err}`)), 120_000);
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const url = /http:\/\/[\d.]+:\d+/.exec(out)?.[0];
-      if (url && out.includes('support@demo.clientele')) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}); stderr:\n${err}`));
-    });
-  });
-}
-
-async function apiSession(url: string, email: string) {
-  const res = await fetch(`${url}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('clientele_session='))!
-    .split(';')[0]!;
-  return async <T>(path: string): Promise<T> => {
-    const r = await fetch(`${url}${path}`, { headers: { cookie } });
-    expect(r.status, path).toBe(200);
-    return (await r.json()) as T;
-  };
-}
+import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
 
 describe('the web app in a browser, against clientele serve --demo', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'clientele-web-e2e-'));
-  const shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(dir, 'screenshots');
-  mkdirSync(shots, { recursive: true });
-  let child: ChildProcess | undefined;
+  let server: DemoServer | undefined;
+  let shots = '';
   let browser: Browser | undefined;
   let url = '';
   const pages: WatchedPage[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error('packages/web/dist is missing: run `npm run build:web` first');
-    // CLIENTELE_E2E_URL: use a demo server already running (while developing the app).
-    const running = process.env['CLIENTELE_E2E_URL'];
-    if (running) url = running;
-    else {
-      const server = await serve(join(dir, 'data'), dir);
-      child = server.child;
-      url = server.url;
-    }
+    server = await serveDemo();
+    url = server.url;
+    shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
+    mkdirSync(shots, { recursive: true });
     browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((res) => child!.once('exit', res));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child!.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   async function open(): Promise<WatchedPage> {
@@ -120,13 +54,9 @@ describe('the web app in a browser, against clientele serve --demo', () => {
 
   it('signs in, shows every page, renames a segment, looks a customer up, refuses support the Manager page, speaks Spanish', async () => {
     // The demo runs must be published before the pages have results to show.
-    const get = await apiSession(url, 'data@demo.clientele');
-    for (let i = 0; ; i++) {
-      const { runs } = await get<{ runs: { status: string }[] }>('/api/runs');
-      if (runs.length === 2 && runs.every((r) => r.status === 'succeeded')) break;
-      if (i > 1200) throw new Error(`the demo runs did not finish: ${JSON.stringify(runs)}`);
-      await new Promise((res) => setTimeout(res, 250));
-    }
+    const session = await apiSession(url, 'data@demo.clientele');
+    await waitForDemoRuns(session);
+    const get = session.get;
     const { datasets } = await get<{ datasets: { id: string; name: string }[] }>('/api/datasets');
     const telco = datasets.find((d) => d.name.startsWith('Telco'))!;
     let customerId = '';
@@ -153,7 +83,11 @@ describe('the web app in a browser, against clientele serve --demo', () => {
     await shot(page, 'sign-in');
     await signIn(page, 'data@demo.clientele');
     await page.getByRole('heading', { name: /Welcome/ }).waitFor();
-    await expect(page.getByTestId('nav-campaigns').getAttribute('data-disabled')).resolves.toBe('true');
+    // The campaign pages: history and outbox for everyone, a new campaign for those who may send.
+    await page.getByRole('navigation').getByRole('link', { name: 'History' }).waitFor();
+    await expect(
+      page.getByRole('navigation').getByRole('link', { name: 'New campaign' }).count(),
+    ).resolves.toBe(0);
     await shot(page, 'home');
 
     await nav(page, 'Data');

@@ -105,7 +105,8 @@ export interface NewCampaign {
   outcomeWindowDays?: number;
 }
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'delivered', 'failed', 'uncertain'] as const;
+/** A delivery's status; `held_out`: in the control group, sent nothing. */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'failed', 'held_out'] as const;
 
 export interface Delivery {
   customerId: string;

@@ -101,7 +101,10 @@ export function Layout({ page, children }: { page: PageId | null; children: Reac
           <PageLink key={p} page={p} current={page} />
         ))}
         <Divider my="xs" label={t('nav.campaignsSection')} labelPosition="left" />
-        {CAMPAIGN_PAGES.filter((p) => p !== 'settings' || can('manage_members')).map((p) => (
+        {CAMPAIGN_PAGES.filter(
+          (p) =>
+            (p !== 'settings' || can('manage_members')) && (p !== 'distribution' || can('send_campaigns')),
+        ).map((p) => (
           <PageLink key={p} page={p} current={page} />
         ))}
       </AppShell.Navbar>

@@ -367,6 +367,8 @@ export const en = {
     status: 'Status',
     all: 'Every status',
     statuses: {
+      sending: 'Sending',
+      held_out: 'Held out',
       pending: 'Pending',
       sent: 'Sent',
       delivered: 'Delivered',

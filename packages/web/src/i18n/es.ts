@@ -374,6 +374,8 @@ export const es: Translation = {
     status: 'Estado',
     all: 'Todos los estados',
     statuses: {
+      sending: 'Enviando',
+      held_out: 'Reservado',
       pending: 'Pendiente',
       sent: 'Enviado',
       delivered: 'Entregado',

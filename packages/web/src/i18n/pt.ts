@@ -373,6 +373,8 @@ export const pt: Translation = {
     status: 'Situação',
     all: 'Todas as situações',
     statuses: {
+      sending: 'Enviando',
+      held_out: 'Reservada',
       pending: 'Pendente',
       sent: 'Enviada',
       delivered: 'Entregue',

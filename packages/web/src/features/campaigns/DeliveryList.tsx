@@ -9,6 +9,8 @@ import { useApi } from '../../ui/useApi.ts';
 
 const COLORS: Record<string, string> = {
   pending: 'gray',
+  sending: 'blue',
+  held_out: 'grape',
   sent: 'blue',
   delivered: 'green',
   failed: 'red',

@@ -218,6 +218,7 @@ function Composer({
             blockers={blockers}
             creating={creating}
             created={created}
+            audience={preview.data?.count ?? null}
             onCreate={() => void create()}
             onSent={(c) => navigate(`/campaigns/${encodeURIComponent(c.id)}`)}
           />

@@ -1,8 +1,16 @@
 import { Alert, Button, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Campaign, type ChannelKind, type ChannelSettings, sendCampaign } from '../../api/campaigns.ts';
+import {
+  type Campaign,
+  type ChannelKind,
+  type ChannelSettings,
+  previewAudience,
+  sendCampaign,
+} from '../../api/campaigns.ts';
 import { formatInteger, formatPercent } from '../../ui/format.ts';
+import { ErrorState, Loading } from '../../ui/States.tsx';
+import { useApi } from '../../ui/useApi.ts';
 import { channelDestination } from './channelNotice.ts';
 
 export interface SendOptions {
@@ -41,12 +49,19 @@ export function ChannelNotice({
   );
 }
 
-/** How many receive the message once the control group is held out. */
-export function recipients(campaign: Campaign): { audience: number; heldOut: number; toSend: number } {
-  const audience = campaign.counts.audience;
-  // A draft may not have drawn its control group yet: expect the share asked for.
-  const heldOut =
-    campaign.counts.heldOut > 0 ? campaign.counts.heldOut : Math.round(audience * campaign.holdoutShare);
+/**
+ * How many receive the message once the control group is held out. A draft has no delivery rows
+ * yet (they are written when it is queued), so its audience is counted live and its control group
+ * is the share asked for, as the holdout will round it.
+ */
+export function recipients(
+  campaign: Campaign,
+  liveCount: number | null,
+): { audience: number; heldOut: number; toSend: number } | null {
+  const drawn = campaign.counts.audience > 0;
+  const audience = drawn ? campaign.counts.audience : liveCount;
+  if (audience === null) return null;
+  const heldOut = drawn ? campaign.counts.heldOut : Math.round(audience * campaign.holdoutShare);
   return { audience, heldOut, toSend: Math.max(0, audience - heldOut) };
 }
 
@@ -63,7 +78,15 @@ export function SendButton({
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const counts = recipients(campaign);
+  const live = useApi(
+    confirming && campaign.counts.audience === 0 ? `count:${campaign.id}` : null,
+    (signal) =>
+      previewAudience(
+        { datasetId: campaign.datasetId, channel: campaign.channel, filter: campaign.filter },
+        signal,
+      ),
+  );
+  const counts = recipients(campaign, live.state === 'ready' ? live.data.count : null);
 
   const send = async () => {
     setSending(true);
@@ -84,18 +107,26 @@ export function SendButton({
       <Button onClick={() => setConfirming(true)}>{t('distribution.send')}</Button>
       <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('distribution.confirmTitle')}>
         <Stack data-testid="confirm-send">
-          <Text data-testid="confirm-count">
-            {t('distribution.confirm', {
-              n: formatInteger(lng, counts.toSend),
-              channel: t(`channels.kinds.${campaign.channel}`),
-            })}
-          </Text>
-          <Text size="sm" c="dimmed">
-            {t('distribution.confirmHeldOut', {
-              n: formatInteger(lng, counts.heldOut),
-              share: formatPercent(lng, campaign.holdoutShare),
-            })}
-          </Text>
+          {counts === null && live.state === 'error' && (
+            <ErrorState error={live.error} onRetry={live.reload} />
+          )}
+          {counts === null && live.state !== 'error' && <Loading />}
+          {counts && (
+            <>
+              <Text data-testid="confirm-count">
+                {t('distribution.confirm', {
+                  n: formatInteger(lng, counts.toSend),
+                  channel: t(`channels.kinds.${campaign.channel}`),
+                })}
+              </Text>
+              <Text size="sm" c="dimmed">
+                {t('distribution.confirmHeldOut', {
+                  n: formatInteger(lng, counts.heldOut),
+                  share: formatPercent(lng, campaign.holdoutShare),
+                })}
+              </Text>
+            </>
+          )}
           {error && (
             <Alert color="red" role="alert">
               {error}
@@ -105,8 +136,10 @@ export function SendButton({
             <Button variant="default" onClick={() => setConfirming(false)}>
               {t('common.cancel')}
             </Button>
-            <Button onClick={() => void send()} loading={sending}>
-              {t('distribution.sendNow', { n: formatInteger(lng, counts.toSend) })}
+            <Button onClick={() => void send()} loading={sending} disabled={counts === null}>
+              {counts
+                ? t('distribution.sendNow', { n: formatInteger(lng, counts.toSend) })
+                : t('distribution.send')}
             </Button>
           </Group>
         </Stack>
@@ -123,6 +156,7 @@ export function SendPanel({
   blockers,
   creating,
   created,
+  audience,
   onCreate,
   onSent,
 }: {
@@ -133,6 +167,8 @@ export function SendPanel({
   blockers: string[];
   creating: boolean;
   created: Campaign | null;
+  /** The audience counted live on this screen. */
+  audience: number | null;
   onCreate: () => void;
   onSent: (campaign: Campaign) => void;
 }) {
@@ -188,7 +224,7 @@ export function SendPanel({
         >
           <Stack gap="xs" align="flex-start">
             <Text size="sm">
-              {t('distribution.createdHint', { n: formatInteger(lng, created.counts.audience) })}
+              {t('distribution.createdHint', { n: formatInteger(lng, audience ?? created.counts.audience) })}
             </Text>
             <SendButton campaign={created} onSent={onSent} />
           </Stack>
