@@ -107,7 +107,7 @@ function rng(seed: number): () => number {
  * The i-th customer's 15-digit IMEI-like id, as the demo telco writes them: "35", twelve digits
  * from a bijection of i (3^18 is prime to 10^12, so ids never repeat) and a Luhn check digit.
  */
-function imei(i: number): string {
+export function imei(i: number): string {
   const body = `35${String((i * 387_420_489 + 104_729) % 1e12).padStart(12, '0')}`;
   let sum = 0;
   for (let k = 0; k < 14; k++) {
@@ -189,7 +189,7 @@ function buildChunk(start: number, end: number, rand: () => number) {
   return { cols, results };
 }
 
-interface Loaded {
+export interface Loaded {
   orgId: string;
   userId: string;
   datasetId: string;
@@ -202,7 +202,7 @@ interface Loaded {
  * An organisation, a manager with an API token, a dataset of `n` customers and a published run
  * with a result row per customer (segment, churn probability, tier, three reasons, Insider).
  */
-async function load(store: Store, n: number, log: (m: string) => void): Promise<Loaded> {
+export async function load(store: Store, n: number, log: (m: string) => void): Promise<Loaded> {
   const t0 = performance.now();
   const db = store.db;
   const org = await createOrganisation(db, { name: 'Lookout bench' });
@@ -481,8 +481,8 @@ async function profile(store: Store, app: App, loaded: Loaded, randomId: () => s
   await request(ids[0]!);
   const whole = await perCall(ids, request);
   const parts: Record<(typeof PARTS)[number], PerCall> = {
-    principal: await perCall(ids, () => findPrincipalByTokenHash(db, hash)),
-    lookout: await perCall(ids, (id) => lookoutRecords(db, { orgId, customerId: id, teamIds: teams })),
+    principal: await perCall(ids, () => findPrincipalByTokenHash(store, hash)),
+    lookout: await perCall(ids, (id) => lookoutRecords(store, { orgId, customerId: id, teamIds: teams })),
   };
   const sum = (k: keyof PerCall): number => PARTS.reduce((a, p) => a + parts[p][k], 0);
   const queries = { wall: sum('wall'), cpu: sum('cpu') };
@@ -673,17 +673,7 @@ function render(measured: Measured[], cores: number, load: number[]): string {
     `one request at a time, ms per call, wall / CPU of this process (${PROFILE_CALLS} random ids): the whole request ` +
       'in process (app.inject: no socket), then each query it makes, called directly; rest = request - queries',
     '',
-    ...table(
-      [
-        'store',
-        'request',
-        'guard: principal',
-        'lookoutRecords',
-        'queries',
-        'rest',
-      ],
-      profileRows,
-    ),
+    ...table(['store', 'request', 'guard: principal', 'lookoutRecords', 'queries', 'rest'], profileRows),
   ];
   for (const m of measured) {
     if (m.profile)

@@ -1,4 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { hotQuery } from '../store/hotQuery.ts';
+import type { Store } from '../store/openStore.ts';
 import type { CustomerRecord } from '../store/repos/customers.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -73,6 +75,39 @@ export interface LookoutRecord extends CustomerRecord {
   analysis: CustomerAnalysis | null;
 }
 
+/** One row of the Lookout query: a customer's record in one dataset, with the published results. */
+interface LookoutRow extends CustomerRecord {
+  run_id: string | null;
+  version: number | null;
+  segment: number | null;
+  churn_probability: number | null;
+  risk_tier: string | null;
+  reasons: { feature: string; value: string; contribution: number }[] | null;
+  insider: boolean | null;
+  /** JSON [name, description] of the segment as one of the person's teams named it. */
+  team_name: string | null;
+}
+
+/** The Lookout query ($1 organisation, $2 customer id, $3 the person's team ids); see lookoutRecords. */
+export const LOOKOUT_SQL = `
+  select c.org_id, c.dataset_id, c.customer_id, c.name, c.phone, c.email, c.location, c.store, c.attributes,
+         d.name as dataset_name, d.created_at as dataset_created_at,
+         p.run_id, p.version, r.segment, r.churn_probability, r.risk_tier, r.reasons, r.insider,
+         (select json_build_array(n.name, n.description)::text
+            from segment_names n
+           where n.run_id = p.run_id and n.org_id = c.org_id and n.segment_id = r.segment::text
+             and n.team_id = any($3::text[])
+           order by n.updated_at desc
+           limit 1) as team_name
+    from customers c
+    join datasets d on d.org_id = c.org_id and d.id = c.dataset_id
+    left join published_results p on p.org_id = c.org_id and p.dataset_id = c.dataset_id
+    left join customer_results r on r.run_id = p.run_id and r.customer_id = c.customer_id
+   where c.org_id = $1 and c.customer_id = $2 and d.deleted_at is null
+   order by d.created_at desc, d.id`;
+
+const lookoutQuery = hotQuery<LookoutRow>('lookout', LOOKOUT_SQL);
+
 /**
  * Lookout in one query: every live dataset's record of this customer id (the newest dataset
  * first), each with its published run's results for the customer (segment, churn, reasons,
@@ -81,55 +116,11 @@ export interface LookoutRecord extends CustomerRecord {
  * database thread, so the record, the results and the team's name come together.
  */
 export async function lookoutRecords(
-  db: Kysely<Database>,
+  store: Pick<Store, 'db' | 'kind'>,
   input: { orgId: string; customerId: string; teamIds: readonly string[] },
 ): Promise<LookoutRecord[]> {
-  const { orgId, customerId, teamIds } = input;
-  const rows = await db
-    .selectFrom('customers as c')
-    .innerJoin('datasets as d', (j) =>
-      j.onRef('d.org_id', '=', 'c.org_id').onRef('d.id', '=', 'c.dataset_id'),
-    )
-    .leftJoin('published_results as p', (j) =>
-      j.onRef('p.org_id', '=', 'c.org_id').onRef('p.dataset_id', '=', 'c.dataset_id'),
-    )
-    .leftJoin('customer_results as r', (j) =>
-      j.onRef('r.run_id', '=', 'p.run_id').onRef('r.customer_id', '=', 'c.customer_id'),
-    )
-    .selectAll('c')
-    .select([
-      'd.name as dataset_name',
-      'd.created_at as dataset_created_at',
-      'p.run_id',
-      'p.version',
-      'r.segment',
-      'r.churn_probability',
-      'r.risk_tier',
-      'r.reasons',
-      'r.insider',
-    ])
-    .select((eb) =>
-      (teamIds.length === 0
-        ? eb.val(null)
-        : eb
-            .selectFrom('segment_names as n')
-            .select(sql<string>`json_build_array(n.name, n.description)::text`.as('named'))
-            .whereRef('n.run_id', '=', 'p.run_id')
-            .where('n.org_id', '=', orgId)
-            .where(sql<boolean>`n.segment_id = r.segment::text`)
-            .where('n.team_id', 'in', teamIds)
-            .orderBy('n.updated_at', 'desc')
-            .limit(1)
-      )
-        .$castTo<string | null>()
-        .as('team_name'),
-    )
-    .where('c.org_id', '=', orgId)
-    .where('c.customer_id', '=', customerId)
-    .where('d.deleted_at', 'is', null)
-    .orderBy('d.created_at', 'desc')
-    .orderBy('d.id')
-    .execute();
+  const db = store.db;
+  const rows = await lookoutQuery(store, [input.orgId, input.customerId, input.teamIds]);
   const out: LookoutRecord[] = [];
   for (const row of rows) {
     const { run_id, version, segment, churn_probability, risk_tier, reasons, insider, team_name, ...record } =

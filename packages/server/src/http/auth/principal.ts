@@ -48,13 +48,13 @@ async function identify(store: Store, request: FastifyRequest): Promise<Principa
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new HttpError('UNAUTHORIZED', 'the Authorization header must be "Bearer <token>"');
-    found = await findPrincipalByTokenHash(store.db, sha256(match[1]!));
+    found = await findPrincipalByTokenHash(store, sha256(match[1]!));
     if (!found) throw new HttpError('UNAUTHORIZED', 'the API token is unknown, revoked or expired');
     via = 'token';
   } else {
     const cookie = request.cookies[SESSION_COOKIE];
     if (!cookie) return undefined;
-    found = await findPrincipalBySessionHash(store.db, sha256(cookie));
+    found = await findPrincipalBySessionHash(store, sha256(cookie));
     if (!found) return undefined;
     via = 'session';
   }

@@ -112,7 +112,7 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
       async (request) => {
         const { orgId, teamIds } = principalOf(request);
         const { customerId } = request.params;
-        const records = await lookoutRecords(store.db, { orgId, customerId, teamIds });
+        const records = await lookoutRecords(store, { orgId, customerId, teamIds });
         const { datasetId } = request.query;
         const record = datasetId === undefined ? records[0] : records.find((r) => r.dataset_id === datasetId);
         if (!record) {

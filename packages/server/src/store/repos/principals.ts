@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database, Role } from '../schema.ts';
+import { hotQuery } from '../hotQuery.ts';
+import type { Store } from '../openStore.ts';
+import type { Role } from '../schema.ts';
 
 /** Who holds a live session or API token: the user, and one row of theirs per team membership. */
 export interface PrincipalRecord {
@@ -37,54 +38,42 @@ function gather(rows: Row[]): Omit<PrincipalRecord, 'sessionId' | 'csrfToken'> |
 }
 
 // Every authenticated request starts here, so the token (or session), its user and the user's
-// memberships come in one query, not three: on the embedded store each query is a turn of the
-// one-threaded database, and Lookout is meant to answer in milliseconds at hundreds per second.
+// memberships come in one prepared query, not three: on the embedded store each query is a turn
+// of the one-threaded database, and Lookout is meant to answer in milliseconds at hundreds per second.
+const byToken = hotQuery<Row>(
+  'principal_by_token',
+  `select t.org_id, t.user_id, u.email, u.name, m.team_id, m.role
+     from api_tokens t
+     join users u on u.org_id = t.org_id and u.id = t.user_id
+     left join memberships m on m.org_id = t.org_id and m.user_id = t.user_id
+    where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+    order by m.team_id`,
+);
+
+const bySession = hotQuery<Row & { session_id: string; csrf_token: string }>(
+  'principal_by_session',
+  `select s.org_id, s.user_id, s.id as session_id, s.csrf_token, u.email, u.name, m.team_id, m.role
+     from sessions s
+     join users u on u.org_id = s.org_id and u.id = s.user_id
+     left join memberships m on m.org_id = s.org_id and m.user_id = s.user_id
+    where s.token_hash = $1 and s.expires_at > now()
+    order by m.team_id`,
+);
 
 /** The live (not revoked, not expired) API token with this SHA-256, as the person it acts for. */
 export async function findPrincipalByTokenHash(
-  db: Kysely<Database>,
+  store: Pick<Store, 'db' | 'kind'>,
   tokenHash: string,
 ): Promise<PrincipalRecord | undefined> {
-  const rows = await db
-    .selectFrom('api_tokens as t')
-    .innerJoin('users as u', (j) => j.onRef('u.org_id', '=', 't.org_id').onRef('u.id', '=', 't.user_id'))
-    .leftJoin('memberships as m', (j) =>
-      j.onRef('m.org_id', '=', 't.org_id').onRef('m.user_id', '=', 't.user_id'),
-    )
-    .select(['t.org_id', 't.user_id', 'u.email', 'u.name', 'm.team_id', 'm.role'])
-    .where('t.token_hash', '=', tokenHash)
-    .where('t.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', new Date())]))
-    .orderBy('m.team_id')
-    .execute();
-  return gather(rows);
+  return gather(await byToken(store, [tokenHash]));
 }
 
 /** The unexpired session with this SHA-256, as the person signed in. */
 export async function findPrincipalBySessionHash(
-  db: Kysely<Database>,
+  store: Pick<Store, 'db' | 'kind'>,
   tokenHash: string,
 ): Promise<PrincipalRecord | undefined> {
-  const rows = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', (j) => j.onRef('u.org_id', '=', 's.org_id').onRef('u.id', '=', 's.user_id'))
-    .leftJoin('memberships as m', (j) =>
-      j.onRef('m.org_id', '=', 's.org_id').onRef('m.user_id', '=', 's.user_id'),
-    )
-    .select([
-      's.org_id',
-      's.user_id',
-      's.id as session_id',
-      's.csrf_token',
-      'u.email',
-      'u.name',
-      'm.team_id',
-      'm.role',
-    ])
-    .where('s.token_hash', '=', tokenHash)
-    .where('s.expires_at', '>', new Date())
-    .orderBy('m.team_id')
-    .execute();
+  const rows = await bySession(store, [tokenHash]);
   const found = gather(rows);
   return found && { ...found, sessionId: rows[0]!.session_id, csrfToken: rows[0]!.csrf_token };
 }
