@@ -31,8 +31,8 @@ export interface AudienceFilter {
 export interface AudienceRow {
   customerId: string;
   name: string | null;
-  segment: number | null;
-  segmentName: string | null;
+  segment: number;
+  segmentName: string;
   riskTier: string | null;
   churnProbability: number | null;
   insider: boolean;
@@ -81,14 +81,23 @@ export interface Campaign {
   filter: AudienceFilter;
   subject: string | null;
   body: string;
-  language?: string | null;
+  language: string;
   author: { id: string; name: string };
   team: { id: string; name: string } | null;
   createdAt: string;
+  queuedAt: string | null;
   sentAt: string | null;
   holdoutShare: number;
+  seed: number;
   outcomeWindowDays: number;
   outcomeDueAt: string | null;
+  /** Chosen at send: the outbox when the channel is not configured. */
+  provider: 'smtp' | 'twilio' | 'outbox' | null;
+  /** What the send said, e.g. that the channel is not configured so the messages went to the outbox. */
+  notice: string | null;
+  /** Left out at send: opted out, and without an address for the channel. */
+  optedOut: number;
+  missingContact: number;
   counts: CampaignCounts;
 }
 
@@ -115,6 +124,9 @@ export interface Delivery {
   attempts: number;
   error: string | null;
   providerId: string | null;
+  providerStatus?: string | null;
+  /** Resent after a crash through a provider that cannot tell whether the first went out (SMTP). */
+  uncertain?: boolean;
   sentAt: string | null;
 }
 
@@ -255,7 +267,7 @@ export function draftCopy(body: {
 }
 
 export function checkCopy(
-  body: { channel: ChannelKind; subject?: string; body: string },
+  body: { channel: ChannelKind; subject?: string; body: string; language?: string },
   signal?: AbortSignal,
 ): Promise<{ problems: CopyProblem[]; variables: string[] }> {
   return api('/api/campaigns/check', { method: 'POST', body, signal });
@@ -272,7 +284,7 @@ export function sendCampaign(campaignId: string): Promise<Campaign | null> {
 export function listCampaigns(
   options: { page: number; mine?: boolean },
   signal?: AbortSignal,
-): Promise<{ campaigns: Campaign[]; total: number }> {
+): Promise<{ campaigns: Campaign[]; total: number; pageSize?: number }> {
   return api(`/api/campaigns${query({ page: options.page, mine: options.mine })}`, { signal });
 }
 
@@ -284,12 +296,15 @@ export function listDeliveries(
   campaignId: string,
   options: { page: number; status?: string | null },
   signal?: AbortSignal,
-): Promise<{ deliveries: Delivery[]; total: number }> {
+): Promise<{ deliveries: Delivery[]; total: number; pageSize?: number }> {
   return api(`/api/campaigns/${id(campaignId)}/deliveries${query(options)}`, { signal });
 }
 
 /** Outcomes as the CSV a person exports from their billing system: customer_id,churned,revenue. */
-export function importOutcomes(campaignId: string, csv: Blob): Promise<{ received: number }> {
+export function importOutcomes(
+  campaignId: string,
+  csv: Blob,
+): Promise<{ received: number; ignored?: number }> {
   return api(`/api/campaigns/${id(campaignId)}/outcomes`, {
     method: 'POST',
     body: csv,
@@ -304,14 +319,14 @@ export function getResults(campaignId: string, signal?: AbortSignal): Promise<Ca
 export function listOutbox(
   options: { page: number; channel?: ChannelKind | null },
   signal?: AbortSignal,
-): Promise<{ messages: OutboxMessage[]; total: number }> {
+): Promise<{ messages: OutboxMessage[]; total: number; pageSize?: number }> {
   return api(`/api/outbox${query(options)}`, { signal });
 }
 
 export function listContributions(
   options: { page: number; mine?: boolean },
   signal?: AbortSignal,
-): Promise<{ contributions: Contribution[]; total: number }> {
+): Promise<{ contributions: Contribution[]; total: number; pageSize?: number }> {
   return api(`/api/contributions${query(options)}`, { signal });
 }
 

@@ -361,6 +361,9 @@ export const en = {
     },
     byline: 'By {{author}} ({{team}}), by {{channel}}, created {{date}}',
     schedule: 'Sent {{sent}}. Control group {{share}}; outcomes compared after {{days}} days ({{due}}).',
+    provider: 'Sent through {{provider}}.',
+    providers: { smtp: 'SMTP', twilio: 'Twilio', outbox: 'the outbox (no provider configured)' },
+    leftOut: 'Left out at send: {{optedOut}} opted out, {{missing}} without an address.',
   },
   deliveries: {
     title: 'Deliveries',
@@ -382,6 +385,7 @@ export const en = {
     none: 'No deliveries',
     noneHint: 'Deliveries appear once the campaign is sent.',
     total: '{{n}} deliveries',
+    uncertainHint: 'Resent after a restart through a provider that cannot tell whether the first went out.',
   },
   results: {
     title: 'Results against the control group',
@@ -410,6 +414,7 @@ export const en = {
     missing: 'Without an outcome: {{treated}} contacted, {{control}} held out (left out of the comparison).',
     unmatched: '{{n}} outcomes were for customers outside the audience and were ignored.',
     noGroup: 'None',
+    ignored: '{{n}} were for customers outside the campaign and were ignored.',
   },
   outbox: {
     title: 'Outbox',

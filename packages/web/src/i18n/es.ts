@@ -368,6 +368,9 @@ export const es: Translation = {
     byline: 'De {{author}} ({{team}}), por {{channel}}, creada el {{date}}',
     schedule:
       'Enviada: {{sent}}. Grupo de control {{share}}; resultados comparados a los {{days}} días ({{due}}).',
+    provider: 'Enviada con {{provider}}.',
+    providers: { smtp: 'SMTP', twilio: 'Twilio', outbox: 'la bandeja de salida (sin proveedor configurado)' },
+    leftOut: 'Excluidos al enviar: {{optedOut}} dados de baja, {{missing}} sin dirección.',
   },
   deliveries: {
     title: 'Entregas',
@@ -389,6 +392,7 @@ export const es: Translation = {
     none: 'No hay entregas',
     noneHint: 'Las entregas aparecen cuando se envía la campaña.',
     total: '{{n}} entregas',
+    uncertainHint: 'Reenviado tras un reinicio por un proveedor que no puede decir si el primero salió.',
   },
   results: {
     title: 'Resultados frente al grupo de control',
@@ -418,6 +422,7 @@ export const es: Translation = {
     missing: 'Sin resultado: {{treated}} contactados, {{control}} reservados (fuera de la comparación).',
     unmatched: '{{n}} resultados eran de clientes fuera de la audiencia y se ignoraron.',
     noGroup: 'Ninguno',
+    ignored: '{{n}} eran de clientes fuera de la campaña y se ignoraron.',
   },
   outbox: {
     title: 'Bandeja de salida',

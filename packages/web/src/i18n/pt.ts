@@ -367,6 +367,9 @@ export const pt: Translation = {
     byline: 'Por {{author}} ({{team}}), por {{channel}}, criada em {{date}}',
     schedule:
       'Enviada: {{sent}}. Grupo de controle {{share}}; resultados comparados após {{days}} dias ({{due}}).',
+    provider: 'Enviada por {{provider}}.',
+    providers: { smtp: 'SMTP', twilio: 'Twilio', outbox: 'a caixa de saída (nenhum provedor configurado)' },
+    leftOut: 'Excluídos no envio: {{optedOut}} cancelaram a inscrição, {{missing}} sem endereço.',
   },
   deliveries: {
     title: 'Entregas',
@@ -388,6 +391,7 @@ export const pt: Translation = {
     none: 'Nenhuma entrega',
     noneHint: 'As entregas aparecem quando a campanha é enviada.',
     total: '{{n}} entregas',
+    uncertainHint: 'Reenviada após um reinício por um provedor que não sabe dizer se a primeira saiu.',
   },
   results: {
     title: 'Resultados contra o grupo de controle',
@@ -416,6 +420,7 @@ export const pt: Translation = {
     missing: 'Sem resultado: {{treated}} contatados, {{control}} reservados (fora da comparação).',
     unmatched: '{{n}} resultados eram de clientes fora do público e foram ignorados.',
     noGroup: 'Nenhum',
+    ignored: '{{n}} eram de clientes fora da campanha e foram ignorados.',
   },
   outbox: {
     title: 'Caixa de saída',

@@ -1,4 +1,4 @@
-import { Anchor, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { type Campaign, type CampaignCounts, getResults } from '../../api/campaigns.ts';
 import { api } from '../../api/client.ts';
@@ -93,6 +93,20 @@ function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged: 
           </Paper>
         ))}
       </SimpleGrid>
+      {campaign.notice && (
+        <Alert color={campaign.provider === 'outbox' ? 'yellow' : 'blue'} data-testid="campaign-notice">
+          {campaign.notice}
+        </Alert>
+      )}
+      {campaign.provider && (
+        <Text size="sm" data-testid="campaign-provider">
+          {t('campaigns.provider', { provider: t(`campaigns.providers.${campaign.provider}`) })}{' '}
+          {t('campaigns.leftOut', {
+            optedOut: formatInteger(lng, campaign.optedOut),
+            missing: formatInteger(lng, campaign.missingContact),
+          })}
+        </Text>
+      )}
       <Text size="sm" c="dimmed">
         {t('campaigns.schedule', {
           sent: formatDateTime(lng, campaign.sentAt),

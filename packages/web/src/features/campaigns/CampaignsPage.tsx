@@ -51,6 +51,7 @@ export function CampaignsPage() {
               page={page}
               total={campaigns.data.total}
               shown={campaigns.data.campaigns.length}
+              pageSize={campaigns.data.pageSize}
               onPage={setPage}
             />
           </>

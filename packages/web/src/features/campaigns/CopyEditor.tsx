@@ -58,7 +58,12 @@ export function CopyEditor({
   const check = useDebouncedQuery(
     copy.body.trim() === ''
       ? null
-      : { channel, body: copy.body, ...(channel === 'email' ? { subject: copy.subject } : {}) },
+      : {
+          channel,
+          body: copy.body,
+          language: copy.language,
+          ...(channel === 'email' ? { subject: copy.subject } : {}),
+        },
     (q, signal) => checkCopy(q, signal),
     400,
   );

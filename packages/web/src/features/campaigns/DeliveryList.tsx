@@ -76,6 +76,16 @@ export function DeliveryList({ campaignId, version }: { campaignId: string; vers
                         <Badge variant="light" color={COLORS[d.status] ?? 'gray'}>
                           {t(`deliveries.statuses.${d.status}`, { defaultValue: d.status })}
                         </Badge>
+                        {d.uncertain && (
+                          <Badge
+                            ml={4}
+                            variant="outline"
+                            color="orange"
+                            title={t('deliveries.uncertainHint')}
+                          >
+                            {t('deliveries.statuses.uncertain')}
+                          </Badge>
+                        )}
                       </Table.Td>
                       <Table.Td ta="right">{formatInteger(lng, d.attempts)}</Table.Td>
                       <Table.Td>{formatDateTime(lng, d.sentAt)}</Table.Td>
@@ -93,6 +103,7 @@ export function DeliveryList({ campaignId, version }: { campaignId: string; vers
               page={page}
               total={deliveries.data.total}
               shown={deliveries.data.deliveries.length}
+              pageSize={deliveries.data.pageSize}
               onPage={setPage}
             />
           </>

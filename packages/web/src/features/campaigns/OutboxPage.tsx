@@ -100,6 +100,7 @@ export function OutboxPage() {
               page={page}
               total={outbox.data.total}
               shown={outbox.data.messages.length}
+              pageSize={outbox.data.pageSize}
               onPage={setPage}
             />
           </>

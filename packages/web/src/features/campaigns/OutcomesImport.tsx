@@ -10,7 +10,7 @@ export function OutcomesImport({ campaignId, onImported }: { campaignId: string;
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [received, setReceived] = useState<number | null>(null);
+  const [received, setReceived] = useState<{ received: number; ignored?: number } | null>(null);
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -20,7 +20,7 @@ export function OutcomesImport({ campaignId, onImported }: { campaignId: string;
     setReceived(null);
     try {
       const answer = await importOutcomes(campaignId, file);
-      setReceived(answer.received);
+      setReceived(answer);
       setFile(null);
       onImported();
     } catch (err) {
@@ -58,7 +58,10 @@ export function OutcomesImport({ campaignId, onImported }: { campaignId: string;
         )}
         {received !== null && (
           <Alert color="green" data-testid="outcomes-received">
-            {t('results.imported', { n: formatInteger(i18n.language, received) })}
+            {t('results.imported', { n: formatInteger(i18n.language, received.received) })}
+            {received.ignored
+              ? ` ${t('results.ignored', { n: formatInteger(i18n.language, received.ignored) })}`
+              : ''}
           </Alert>
         )}
       </Stack>

@@ -95,6 +95,7 @@ export function Contributions() {
               page={page}
               total={list.data.total}
               shown={list.data.contributions.length}
+              pageSize={list.data.pageSize}
               onPage={setPage}
             />
           </>
