@@ -58,6 +58,8 @@ export interface OutgoingMessage {
   idempotencyKey: string;
   /** Where the provider reports delivery status (Twilio StatusCallback), when reachable. */
   statusCallbackUrl?: string;
+  /** E-mail: the recipient's unsubscribe link, also sent as the List-Unsubscribe header. */
+  unsubscribeUrl?: string;
 }
 
 /** What a provider said about one send. Temporary failures are retried with backoff. */
@@ -75,6 +77,9 @@ export interface Channel {
    * it was taken (Twilio: list the account's messages to that number since `since`). A channel
    * that cannot tell (SMTP) leaves this out, and the send job says so in the campaign's counts.
    */
-  reconcile?(message: OutgoingMessage, since: Date): Promise<{ found: true; providerId: string } | { found: false }>;
+  reconcile?(
+    message: OutgoingMessage,
+    since: Date,
+  ): Promise<{ found: true; providerId: string } | { found: false }>;
   close?(): Promise<void>;
 }

@@ -1,0 +1,3 @@
+export * from './smtpChannel.ts';
+export * from './twilioChannel.ts';
+export * from './twilioSignature.ts';
