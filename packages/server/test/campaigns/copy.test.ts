@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkCopy,
@@ -394,6 +395,21 @@ describe('the OpenAI-compatible writer', () => {
     );
   });
 
+  it('says when the server hangs up or does not answer in time', async () => {
+    llm.reply({ hangUp: true });
+    await expect(writer().write(request(TRAVELLERS, 'sms'))).rejects.toThrow(
+      `Could not reach the copy model at ${llm.baseUrl}`,
+    );
+    llm.reply({ stall: true });
+    const slow = new OpenAiCopyWriter({
+      baseUrl: llm.baseUrl,
+      model: 'tiny-copy',
+      apiKey: 'sk-test',
+      timeoutMs: 300,
+    });
+    await expect(slow.write(request(TRAVELLERS, 'sms'))).rejects.toThrow(/did not answer in time/);
+  });
+
   it('turns a server error into a message with its detail', async () => {
     llm.reply({ status: 500, message: 'CUDA out of memory' });
     await expect(writer().write(request(TRAVELLERS, 'sms'))).rejects.toThrow(
@@ -407,6 +423,50 @@ describe('the OpenAI-compatible writer', () => {
     const chosen = copyWriterFor({ baseUrl: 'http://127.0.0.1:11434', model: 'qwen' });
     expect(chosen).toBeInstanceOf(OpenAiCopyWriter);
     expect((chosen as OpenAiCopyWriter).baseUrl).toBe('http://127.0.0.1:11434/v1');
+  });
+});
+
+describe('fakeOpenAi for tool-using clients (issue 10)', () => {
+  it('answers tool calls, plain and streamed, in the OpenAI shape', async () => {
+    const llm = await startFakeOpenAi();
+    try {
+      const client = new OpenAI({ baseURL: llm.baseUrl, apiKey: 'x', maxRetries: 0 });
+      const tools = [
+        {
+          type: 'function' as const,
+          function: {
+            name: 'find_customer',
+            parameters: { type: 'object', properties: { id: { type: 'string' } } },
+          },
+        },
+      ];
+      llm.reply(
+        { toolCalls: [{ name: 'find_customer', arguments: { id: 'C-1' } }] },
+        (req) => `You asked about ${req.body.messages.at(-1)!.content}`,
+      );
+      const first = await client.chat.completions.create({
+        model: 'fake-model',
+        messages: [{ role: 'user', content: 'who is C-1?' }],
+        tools,
+      });
+      const call = first.choices[0]!.message.tool_calls![0]!;
+      expect(first.choices[0]!.finish_reason).toBe('tool_calls');
+      expect(call.type === 'function' && call.function.name).toBe('find_customer');
+      expect(call.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ id: 'C-1' });
+      expect(llm.requests[0]!.body.tools).toEqual(tools);
+
+      const stream = await client.chat.completions.create({
+        model: 'fake-model',
+        messages: [{ role: 'user', content: 'a fairly long question to split into chunks' }],
+        stream: true,
+      });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      expect(text).toBe('You asked about a fairly long question to split into chunks');
+      expect(llm.pending()).toBe(0);
+    } finally {
+      await llm.close();
+    }
   });
 });
 

@@ -44,6 +44,8 @@ export type ScriptedReply =
   | { status: number; message: string; type?: string; code?: string }
   /** Close the connection without answering (a server that died mid-request). */
   | { hangUp: true }
+  /** Never answer (a server stuck loading a model); the connection ends at close(). */
+  | { stall: true }
   | ((request: RecordedChatRequest) => ScriptedReply);
 
 export interface FakeOpenAiOptions {
@@ -128,6 +130,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       req.socket.destroy();
       return;
     }
+    if (typeof next === 'object' && 'stall' in next) return;
     if (typeof next === 'object' && 'status' in next) {
       return sendJson(res, next.status, {
         error: {
