@@ -205,6 +205,11 @@ export interface ChannelSettings {
   whatsapp: ChannelState;
   sms: ChannelState;
   llm: { configured: boolean; baseUrl: string | null; model: string | null };
+  /** What is set, without its secrets (a form starts from these). */
+  smtp?: { host: string; port: number; secure: boolean; user: string | null; hasPassword: boolean } | null;
+  twilio?: { accountSid: string; baseUrl: string | null; hasAuthToken: boolean } | null;
+  /** Messages per second, per channel. */
+  rateLimits?: Partial<Record<ChannelKind, number>>;
 }
 
 export interface SmtpSettings {
@@ -218,7 +223,8 @@ export interface SmtpSettings {
 
 export interface TwilioSettings {
   accountSid: string;
-  authToken: string;
+  /** Required the first time; left out, the stored one is kept. */
+  authToken?: string;
   whatsappFrom?: string;
   smsFrom?: string;
   baseUrl?: string;
@@ -230,11 +236,12 @@ export interface LlmSettings {
   apiKey?: string;
 }
 
-/** A part left out is kept; `null` removes it. */
+/** A part left out is kept; `null` removes it; a secret left out is kept. */
 export interface ChannelSettingsUpdate {
   smtp?: SmtpSettings | null;
   twilio?: TwilioSettings | null;
   llm?: LlmSettings | null;
+  rateLimits?: Partial<Record<ChannelKind, number>>;
 }
 
 const id = encodeURIComponent;

@@ -439,7 +439,6 @@ export const en = {
     saved: 'Saved.',
     remove: 'Remove',
     secretHint: 'Write-only: never shown again once saved.',
-    tokenHint: 'Write-only: enter it again with every change.',
     smtp: 'E-mail (SMTP)',
     host: 'Host',
     port: 'Port',
@@ -459,6 +458,9 @@ export const en = {
     llmBaseUrl: 'Endpoint address',
     model: 'Model',
     apiKey: 'API key',
+    secretKept: 'Write-only: one is saved and never shown; leave empty to keep it.',
+    rates: 'Send rates',
+    ratesHint: 'Messages per second on each channel, as your provider allows.',
   },
 };
 

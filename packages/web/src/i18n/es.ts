@@ -448,7 +448,6 @@ export const es: Translation = {
     saved: 'Guardado.',
     remove: 'Quitar',
     secretHint: 'Solo escritura: no se vuelve a mostrar una vez guardado.',
-    tokenHint: 'Solo escritura: escríbelo de nuevo en cada cambio.',
     smtp: 'Correo (SMTP)',
     host: 'Servidor',
     port: 'Puerto',
@@ -468,5 +467,8 @@ export const es: Translation = {
     llmBaseUrl: 'Dirección del servicio',
     model: 'Modelo',
     apiKey: 'Clave de API',
+    secretKept: 'Solo escritura: hay uno guardado que no se muestra; déjalo vacío para conservarlo.',
+    rates: 'Ritmo de envío',
+    ratesHint: 'Mensajes por segundo en cada canal, según lo que permita tu proveedor.',
   },
 };

@@ -446,7 +446,6 @@ export const pt: Translation = {
     saved: 'Salvo.',
     remove: 'Remover',
     secretHint: 'Só escrita: nunca é mostrado de novo depois de salvo.',
-    tokenHint: 'Só escrita: digite-o de novo a cada alteração.',
     smtp: 'E-mail (SMTP)',
     host: 'Servidor',
     port: 'Porta',
@@ -466,5 +465,8 @@ export const pt: Translation = {
     llmBaseUrl: 'Endereço do serviço',
     model: 'Modelo',
     apiKey: 'Chave de API',
+    secretKept: 'Só escrita: há um salvo que não é mostrado; deixe vazio para mantê-lo.',
+    rates: 'Ritmo de envio',
+    ratesHint: 'Mensagens por segundo em cada canal, conforme o seu provedor permitir.',
   },
 };

@@ -16,6 +16,8 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  CHANNELS,
+  type ChannelKind,
   type ChannelSettings,
   type ChannelSettingsUpdate,
   getChannelSettings,
@@ -50,6 +52,7 @@ export function ChannelSettingsPage() {
           <SmtpForm settings={current} onSaved={setSaved} />
           <TwilioForm settings={current} onSaved={setSaved} />
           <LlmForm settings={current} onSaved={setSaved} />
+          <RateForm settings={current} onSaved={setSaved} />
         </SimpleGrid>
       )}
     </Stack>
@@ -142,10 +145,10 @@ function SmtpForm({
   onSaved: (s: ChannelSettings) => void;
 }) {
   const { t } = useTranslation();
-  const [host, setHost] = useState('');
-  const [port, setPort] = useState<number>(587);
-  const [secure, setSecure] = useState(false);
-  const [user, setUser] = useState('');
+  const [host, setHost] = useState(settings.smtp?.host ?? '');
+  const [port, setPort] = useState<number>(settings.smtp?.port ?? 587);
+  const [secure, setSecure] = useState(settings.smtp?.secure ?? false);
+  const [user, setUser] = useState(settings.smtp?.user ?? '');
   const [pass, setPass] = useState('');
   const [from, setFrom] = useState(settings.email.from ?? '');
   const { busy, error, done, save } = useSave(onSaved);
@@ -192,7 +195,7 @@ function SmtpForm({
         <TextInput label={t('channels.user')} value={user} onChange={(e) => setUser(e.currentTarget.value)} />
         <PasswordInput
           label={t('channels.pass')}
-          description={t('channels.secretHint')}
+          description={settings.smtp?.hasPassword ? t('channels.secretKept') : t('channels.secretHint')}
           value={pass}
           onChange={(e) => setPass(e.currentTarget.value)}
           autoComplete="new-password"
@@ -224,19 +227,20 @@ function TwilioForm({
   onSaved: (s: ChannelSettings) => void;
 }) {
   const { t } = useTranslation();
-  const [accountSid, setAccountSid] = useState('');
+  const [accountSid, setAccountSid] = useState(settings.twilio?.accountSid ?? '');
   const [authToken, setAuthToken] = useState('');
   const [whatsappFrom, setWhatsappFrom] = useState(settings.whatsapp.from ?? '');
   const [smsFrom, setSmsFrom] = useState(settings.sms.from ?? '');
-  const [baseUrl, setBaseUrl] = useState('');
+  const [baseUrl, setBaseUrl] = useState(settings.twilio?.baseUrl ?? '');
   const { busy, error, done, save } = useSave(onSaved);
   const configured = settings.whatsapp.configured || settings.sms.configured;
+  const hasToken = settings.twilio?.hasAuthToken ?? false;
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     void save({
       twilio: {
         accountSid: accountSid.trim(),
-        authToken,
+        authToken: optional(authToken),
         whatsappFrom: optional(whatsappFrom),
         smsFrom: optional(smsFrom),
         baseUrl: optional(baseUrl),
@@ -259,8 +263,8 @@ function TwilioForm({
         />
         <PasswordInput
           label={t('channels.authToken')}
-          description={t('channels.tokenHint')}
-          required
+          description={hasToken ? t('channels.secretKept') : t('channels.secretHint')}
+          required={!hasToken}
           value={authToken}
           onChange={(e) => setAuthToken(e.currentTarget.value)}
           autoComplete="new-password"
@@ -336,7 +340,7 @@ function LlmForm({
         />
         <PasswordInput
           label={t('channels.apiKey')}
-          description={t('channels.secretHint')}
+          description={settings.llm.configured ? t('channels.secretKept') : t('channels.secretHint')}
           value={apiKey}
           onChange={(e) => setApiKey(e.currentTarget.value)}
           autoComplete="new-password"
@@ -348,6 +352,44 @@ function LlmForm({
           configured={settings.llm.configured}
           onRemove={() => void save({ llm: null })}
         />
+      </Stack>
+    </Card>
+  );
+}
+
+function RateForm({
+  settings,
+  onSaved,
+}: {
+  settings: ChannelSettings;
+  onSaved: (s: ChannelSettings) => void;
+}) {
+  const { t } = useTranslation();
+  const [rates, setRates] = useState<Partial<Record<ChannelKind, number>>>(settings.rateLimits ?? {});
+  const { busy, error, done, save } = useSave(onSaved);
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    void save({ rateLimits: rates });
+  };
+  return (
+    <Card withBorder component="form" onSubmit={submit} data-testid="rate-form">
+      <Stack gap="xs">
+        <Title order={4}>{t('channels.rates')}</Title>
+        <Text size="xs" c="dimmed">
+          {t('channels.ratesHint')}
+        </Text>
+        {CHANNELS.map((c) => (
+          <NumberInput
+            key={c}
+            label={t(`channels.kinds.${c}`)}
+            min={0.1}
+            max={10_000}
+            decimalScale={2}
+            value={rates[c] ?? ''}
+            onChange={(v) => setRates({ ...rates, [c]: typeof v === 'number' ? v : undefined })}
+          />
+        ))}
+        <Footer busy={busy} error={error} done={done} configured={false} onRemove={() => {}} />
       </Stack>
     </Card>
   );
