@@ -6,6 +6,7 @@ import {
   copyWriterFor,
   listVariables,
   OpenAiCopyWriter,
+  offerOf,
   parseDraft,
   renderMessage,
   smsSegments,
@@ -267,6 +268,24 @@ describe('the offline template writer', () => {
     const none = writeTemplateCopy({ ...request(LAPSING, 'sms'), instruction: '' });
     expect(none.body).toContain('a special offer picked for you');
     expect(none.problems).toEqual([]);
+  });
+
+  it('finds the offer inside an instruction, or uses a default when there is none', () => {
+    expect(offerOf('travellers who use roaming a lot: promote travel packages for the Americas.')).toBe(
+      'travel packages for the Americas',
+    );
+    expect(offerOf('viajeros: promociona paquetes de viaje para las Américas')).toBe(
+      'paquetes de viaje para las Américas',
+    );
+    expect(offerOf('Write a friendly message offering 20% off roaming')).toBe('20% off roaming');
+    expect(offerOf('Escreva uma mensagem sobre o novo plano família')).toBe('o novo plano família');
+    expect(offerOf('Write a message to win them back')).toBe('');
+    expect(offerOf('Double data on {store} weekends')).toBe('Double data on store weekends');
+    const draft = writeTemplateCopy({
+      ...request(TRAVELLERS, 'sms'),
+      instruction: 'Write a message to win them back',
+    });
+    expect(draft.body).toContain('Discover a special offer picked for you.');
   });
 
   it('names an unrecognised feature in words rather than say nothing of the segment', () => {

@@ -109,13 +109,29 @@ export function writeTemplateCopy(request: CopyRequest): WrittenDraft {
   };
 }
 
-/** The offer in the instruction: after its last colon, without the leading verb, braces or the final stop. */
+/** Words inside an instruction after which the offer follows: "a message offering 20% off". */
+const OFFER_MARKERS =
+  /\b(promoting|offering|announcing|advertising|about|promocionando|ofreciendo|anunciando|sobre|promovendo|oferecendo|anunciando|divulgando)\s+/i;
+/** An instruction about the message itself ("write a message to win them back"), with no offer in it. */
+const META_INSTRUCTION =
+  /^(please\s+)?(write|send|draft|create|compose|make|escrib|redact|env[ií]|crea|escrev|mand|fa[cç]a)/i;
+
+/**
+ * The offer in the instruction: after its last colon, without the leading verb, braces or the
+ * final stop; "" when the instruction only asks for a message ("write a message to win them back").
+ */
 export function offerOf(instruction: string): string {
   let text = instruction.replace(/\s+/g, ' ').replace(/[{}]/g, '').trim();
   const colon = text.lastIndexOf(':');
   if (colon >= 0 && text.slice(colon + 1).trim() !== '') text = text.slice(colon + 1).trim();
-  text = text.replace(INSTRUCTION_VERBS, '').replace(/[\s.!;,]+$/, '');
-  return cut(text, 160);
+  if (INSTRUCTION_VERBS.test(text)) {
+    text = text.replace(INSTRUCTION_VERBS, '');
+  } else {
+    const marker = OFFER_MARKERS.exec(text);
+    if (marker) text = text.slice(marker.index + marker[0].length);
+    else if (META_INSTRUCTION.test(text)) text = '';
+  }
+  return cut(text.replace(/[\s.!;,]+$/, ''), 160);
 }
 
 /** Up to `max` sentences for the segment's most distinctive features, one per theme. */
