@@ -429,6 +429,13 @@ describe('the OpenAI-compatible writer', () => {
     await expect(slow.write(request(TRAVELLERS, 'sms'))).rejects.toThrow(/did not answer in time/);
   });
 
+  it('says when the URL is not a URL', async () => {
+    const typo = new OpenAiCopyWriter({ baseUrl: 'localhost 11434', model: 'm' });
+    await expect(typo.write(request(TRAVELLERS, 'sms'))).rejects.toThrow(
+      `The copy model's URL "localhost 11434" is not a URL: write it in full, like http://127.0.0.1:11434/v1`,
+    );
+  });
+
   it('turns a server error into a message with its detail', async () => {
     llm.reply({ status: 500, message: 'CUDA out of memory' });
     await expect(writer().write(request(TRAVELLERS, 'sms'))).rejects.toThrow(

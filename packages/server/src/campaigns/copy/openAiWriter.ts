@@ -123,6 +123,9 @@ export function normaliseBaseUrl(baseUrl: string): string {
 /** An endpoint failure in words that say what to fix in Settings > Channels. */
 export function describeLlmError(err: unknown, baseUrl: string, model: string): string {
   const where = `The copy model at ${baseUrl}`;
+  if (!URL.canParse(baseUrl)) {
+    return `The copy model's URL "${baseUrl}" is not a URL: write it in full, like http://127.0.0.1:11434/v1 (Settings > Channels).`;
+  }
   if (err instanceof APIConnectionTimeoutError) {
     return `${where} did not answer in time. The server may be overloaded or the model still loading; try again, or pick a smaller model.`;
   }
