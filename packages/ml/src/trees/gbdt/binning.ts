@@ -72,29 +72,132 @@ export function binData(x: Matrix, o: BinningOptions): BinnedData {
     for (let f = 0; f < p; f++) cols[f * m + k] = data[src + f]!;
   }
   const features: FeatureBins[] = [];
+  const set = new DistinctSet(valueBins);
+  const cats = [...o.categorical].sort((a, b) => a - b);
+  const counts = categoryCounts(x, cats);
   for (let f = 0; f < p; f++) {
     if (o.categorical.has(f)) {
-      features.push(categoricalBins(x, f, valueBins));
+      features.push(categoricalBins(counts[cats.indexOf(f)]!, valueBins));
       continue;
     }
     const col = cols.subarray(f * m, (f + 1) * m);
     let c = 0;
-    // Distinct values while they are few: a column with at most valueBins of them only needs
-    // those sorted (the edges are their midpoints), not the whole sample.
-    let seen: Set<number> | null = new Set<number>();
     for (let k = 0; k < m; k++) {
       const v = col[k]!;
-      if (Number.isNaN(v)) continue;
-      col[c++] = v;
-      if (seen !== null) {
-        seen.add(v);
-        if (seen.size > valueBins) seen = null;
-      }
+      if (!Number.isNaN(v)) col[c++] = v;
     }
-    const sorted = seen !== null ? Float64Array.from(seen).sort() : col.subarray(0, c).sort();
-    features.push(numericBins(sorted, valueBins));
+    // A column with at most valueBins distinct values only needs those sorted (the edges are
+    // their midpoints), not the whole sample.
+    const few = distinctValues(col, c, set);
+    features.push(numericBins(few ?? sortValues(col.subarray(0, c)), valueBins));
   }
   return { n, p, bins: mapToBins(x, features), features };
+}
+
+/** Longest range of whole numbers sorted by counting (an Int32Array count per number). */
+const MAX_COUNTING_RANGE = 1 << 16;
+
+/**
+ * Sorts v (no NaN) in place and returns it: by counting when every value is a whole number in a
+ * short range (counts, days, amounts: 12 ms -> under 1 ms for 200,000 values), else `sort()`.
+ */
+function sortValues(v: Float64Array): Float64Array {
+  const m = v.length;
+  if (m === 0) return v;
+  let lo = v[0]!;
+  let hi = v[0]!;
+  let whole = true;
+  for (let k = 0; k < m; k++) {
+    const x = v[k]!;
+    if ((x | 0) !== x) {
+      whole = false;
+      break;
+    }
+    if (x < lo) lo = x;
+    else if (x > hi) hi = x;
+  }
+  if (!whole || hi - lo >= MAX_COUNTING_RANGE) return v.sort();
+  const counts = new Int32Array(hi - lo + 1);
+  for (let k = 0; k < m; k++) counts[v[k]! - lo]++;
+  let w = 0;
+  for (let j = 0; j < counts.length; j++) {
+    const x = lo + j;
+    for (let c = counts[j]!; c > 0; c--) v[w++] = x;
+  }
+  return v;
+}
+
+/**
+ * Sorted distinct values of col[0 .. c) (no NaN), or null when there are more than the set's limit.
+ * -0 counts as 0 (as a Set would).
+ */
+function distinctValues(col: Float64Array, c: number, set: DistinctSet): Float64Array | null {
+  set.clear();
+  for (let k = 0; k < c; k++) if (!set.add(col[k]!)) return null;
+  return set.sorted();
+}
+
+/**
+ * A set of at most `limit` doubles (no NaN) in typed arrays: open addressing, a generation stamp
+ * per slot so that clearing is free. Measured 4-5x faster than a `Set` over the 200,000-row
+ * binning sample, where the columns with few values add every row.
+ */
+class DistinctSet {
+  private readonly keys: Float64Array;
+  private readonly stamp: Int32Array;
+  private readonly mask: number;
+  private readonly shift: number;
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Int32Array(this.bits.buffer);
+  private gen = 1; // stamps start at 0: every slot empty
+  size = 0;
+
+  constructor(private readonly limit: number) {
+    let cap = 16;
+    while (cap < 4 * limit) cap *= 2;
+    this.keys = new Float64Array(cap);
+    this.stamp = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
+  }
+
+  clear(): void {
+    this.gen++;
+    this.size = 0;
+  }
+
+  /** Adds v; false when v is new and the set already holds `limit` values. */
+  add(v: number): boolean {
+    const iv = v | 0;
+    let h: number;
+    if (iv === v) {
+      h = Math.imul(iv, 0x9e3779b1) >>> this.shift;
+      v = iv; // -0 as 0
+    } else {
+      this.bits[0] = v;
+      h = Math.imul(this.words[0]! ^ Math.imul(this.words[1]!, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+    }
+    const { keys, stamp, gen, mask } = this;
+    for (;;) {
+      if (stamp[h] !== gen) {
+        if (this.size === this.limit) return false;
+        stamp[h] = gen;
+        keys[h] = v;
+        this.size++;
+        return true;
+      }
+      if (keys[h] === v) return true;
+      h = (h + 1) & mask;
+    }
+  }
+
+  /** The values, ascending. */
+  sorted(): Float64Array {
+    const out = new Float64Array(this.size);
+    let w = 0;
+    for (let s = 0; s < this.keys.length; s++) if (this.stamp[s] === this.gen) out[w++] = this.keys[s]!;
+    return out.sort();
+  }
 }
 
 /** Padded edge tables (255 per feature, +Infinity past the last edge) for the fixed-step search. */
@@ -106,47 +209,116 @@ function edgeTables(features: FeatureBins[]): Float64Array {
   return t;
 }
 
+/** Rows per block of `mapToBins` (a block's values, 256 x p doubles, stay in the cache while each feature is mapped). */
+const MAP_BLOCK = 256;
+/** Longest integer range mapped by a table (one byte per integer). */
+const MAX_INT_TABLE = 1 << 16;
+
+/**
+ * Numeric feature: the bin of every whole number lo .. lo + table.length - 1, when the edges
+ * span a short range of whole numbers (most counts, days, ages): whole-number values are then
+ * looked up instead of searched.
+ */
+interface IntTable {
+  lo: number;
+  table: Uint8Array;
+}
+
+function intTable(t: Float64Array, f: number, fb: FeatureBins): IntTable | null {
+  const e = fb.thresholds;
+  if (e.length === 0) return null;
+  const lo = Math.floor(e[0]!) - 1;
+  const hi = Math.ceil(e[e.length - 1]!) + 1;
+  if (!(lo > -(2 ** 30) && hi < 2 ** 30 && hi - lo < MAX_INT_TABLE)) return null;
+  const table = new Uint8Array(hi - lo + 1);
+  for (let k = 0; k < table.length; k++) table[k] = searchBin(t, f * 255, lo + k);
+  return { lo, table };
+}
+
+/**
+ * The number of edges below v (not NaN) by eight halving steps over a padded edge table: no
+ * data-dependent branch (a compare turned into a number), 1.6x faster than `if` steps, whose
+ * outcome on unordered values is a coin toss for the branch predictor.
+ */
+function searchBin(t: Float64Array, base: number, v: number): number {
+  let b = +(t[base + 127]! < v) << 7;
+  b += +(t[base + b + 63]! < v) << 6;
+  b += +(t[base + b + 31]! < v) << 5;
+  b += +(t[base + b + 15]! < v) << 4;
+  b += +(t[base + b + 7]! < v) << 3;
+  b += +(t[base + b + 3]! < v) << 2;
+  b += +(t[base + b + 1]! < v) << 1;
+  return b + +(t[base + b]! < v);
+}
+
 /**
  * Bins of every value of x, row-major (training or new data; an unseen category goes to the
- * missing bin). Numeric: the number of edges below the value, by eight halving steps over the
- * padded edge table (no data-dependent loop exit).
+ * missing bin). Numeric: the number of edges below the value, looked up for whole numbers in a
+ * feature's `IntTable` range, else searched (`searchBin`). A block of rows at a time, one
+ * feature after another: each loop does one kind of mapping.
  */
 export function mapToBins(x: Matrix, features: FeatureBins[]): Uint8Array {
   const { rows: n, cols: p, data } = x;
   const bins = new Uint8Array(n * p);
   const t = edgeTables(features);
-  const isCat = Uint8Array.from(features, (fb) => (fb.categorical ? 1 : 0));
   const lookups = features.map((fb) => (fb.categorical ? categoryLookup(fb) : null));
-  for (let i = 0; i < n; i++) {
-    const o = i * p;
+  const tables = features.map((fb, f) => (fb.categorical ? null : intTable(t, f, fb)));
+  for (let i0 = 0; i0 < n; i0 += MAP_BLOCK) {
+    const i1 = Math.min(n, i0 + MAP_BLOCK);
     for (let f = 0; f < p; f++) {
-      const v = data[o + f]!;
-      if (Number.isNaN(v)) {
-        bins[o + f] = features[f]!.nBins;
-      } else if (isCat[f] === 0) {
-        const base = f * 255;
-        let b = 0;
-        if (t[base + b + 127]! < v) b += 128;
-        if (t[base + b + 63]! < v) b += 64;
-        if (t[base + b + 31]! < v) b += 32;
-        if (t[base + b + 15]! < v) b += 16;
-        if (t[base + b + 7]! < v) b += 8;
-        if (t[base + b + 3]! < v) b += 4;
-        if (t[base + b + 1]! < v) b += 2;
-        if (t[base + b]! < v) b += 1;
-        bins[o + f] = b;
-      } else {
-        const lk = lookups[f]!;
-        bins[o + f] =
-          lk.dense !== null
-            ? v < lk.dense.length
-              ? lk.dense[v]!
-              : lk.missing
-            : (lk.map.get(v) ?? lk.missing);
+      const missing = features[f]!.nBins;
+      const lk = lookups[f];
+      const it = tables[f];
+      if (lk) mapCategorical(data, bins, p, f, i0, i1, lk);
+      else if (it) mapIntTable(data, bins, p, f, i0, i1, missing, t, it.lo, it.table);
+      else {
+        for (let i = i0; i < i1; i++) {
+          const v = data[i * p + f]!;
+          bins[i * p + f] = Number.isNaN(v) ? missing : searchBin(t, f * 255, v);
+        }
       }
     }
   }
   return bins;
+}
+
+function mapIntTable(
+  data: Float64Array,
+  bins: Uint8Array,
+  p: number,
+  f: number,
+  i0: number,
+  i1: number,
+  missing: number,
+  t: Float64Array,
+  lo: number,
+  table: Uint8Array,
+): void {
+  const len = table.length;
+  for (let i = i0; i < i1; i++) {
+    const v = data[i * p + f]!;
+    const k = (v - lo) | 0;
+    // k + lo === v: v is exactly that whole number (not NaN, not a fraction, in range).
+    bins[i * p + f] =
+      k >= 0 && k < len && k + lo === v ? table[k]! : Number.isNaN(v) ? missing : searchBin(t, f * 255, v);
+  }
+}
+
+function mapCategorical(
+  data: Float64Array,
+  bins: Uint8Array,
+  p: number,
+  f: number,
+  i0: number,
+  i1: number,
+  lk: CategoryLookup,
+): void {
+  const { dense, map, missing } = lk;
+  for (let i = i0; i < i1; i++) {
+    const v = data[i * p + f]!;
+    bins[i * p + f] =
+      dense !== null ? (v < dense.length ? (dense[v] ?? missing) : missing) : (map.get(v) ?? missing);
+  }
 }
 
 interface CategoryLookup {
@@ -197,27 +369,42 @@ function clip(v: number): number {
   return Math.min(Math.max(v, -Number.MAX_VALUE), Number.MAX_VALUE);
 }
 
-function categoricalBins(x: Matrix, f: number, valueBins: number): FeatureBins {
+/**
+ * Rows per code of each categorical feature cats[q], in one pass over the rows; a code that is
+ * not a whole number in 0 .. MAX_CATEGORY_CODE - 1 throws.
+ */
+function categoryCounts(x: Matrix, cats: number[]): Map<number, number>[] {
   const { rows: n, cols: p, data } = x;
-  const counts = new Map<number, number>();
-  const small = new Float64Array(1024); // counts of codes below 1024 (the usual case), without the map
+  const u = cats.length;
+  const counts = cats.map(() => new Map<number, number>());
+  const small = new Float64Array(u * 1024); // counts of codes below 1024 (the usual case), without a map
+  const col = Int32Array.from(cats);
   for (let i = 0; i < n; i++) {
-    const v = data[i * p + f]!;
-    if (Number.isNaN(v)) continue;
-    if (v >= 0 && v < 1024 && Number.isInteger(v)) {
-      small[v]++;
-      continue;
+    for (let q = 0; q < u; q++) {
+      const v = data[i * p + col[q]!]!;
+      const k = v | 0;
+      if (k === v && k >= 0 && k < 1024) {
+        small[q * 1024 + k]++;
+        continue;
+      }
+      if (Number.isNaN(v)) continue; // missing
+      if (!Number.isInteger(v) || v < 0 || v >= MAX_CATEGORY_CODE) {
+        throw new MlError(
+          'BAD_OPTION',
+          `gbdt: categorical feature ${cats[q]} holds ${v} at row ${i}; categorical features hold whole-number codes 0 .. ${MAX_CATEGORY_CODE - 1} (NaN for missing): re-code the categories as 0, 1, 2, ...`,
+          { row: i, column: cats[q] },
+        );
+      }
+      counts[q]!.set(v, (counts[q]!.get(v) ?? 0) + 1);
     }
-    if (!Number.isInteger(v) || v < 0 || v >= MAX_CATEGORY_CODE) {
-      throw new MlError(
-        'BAD_OPTION',
-        `gbdt: categorical feature ${f} holds ${v} at row ${i}; categorical features hold whole-number codes 0 .. ${MAX_CATEGORY_CODE - 1} (NaN for missing): re-code the categories as 0, 1, 2, ...`,
-        { row: i, column: f },
-      );
-    }
-    counts.set(v, (counts.get(v) ?? 0) + 1);
   }
-  for (let c = 0; c < 1024; c++) if (small[c]! > 0) counts.set(c, small[c]!);
+  for (let q = 0; q < u; q++)
+    for (let c = 0; c < 1024; c++) if (small[q * 1024 + c]! > 0) counts[q]!.set(c, small[q * 1024 + c]!);
+  return counts;
+}
+
+/** Bins of a categorical feature from its rows per code. */
+function categoricalBins(counts: Map<number, number>, valueBins: number): FeatureBins {
   let codes = [...counts.keys()].sort((a, b) => a - b);
   const groups: number[][] = [];
   if (codes.length > valueBins) {
