@@ -1,6 +1,14 @@
 import type { Outcome } from './contestants.ts';
 import type { TaskResult } from './task.ts';
 
+/** A plain text table: the first column left-aligned, the others right-aligned, as lines. */
+export function textTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join(' | ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)];
+}
+
 export function seconds(s: number): string {
   if (s < 1) return s.toFixed(3);
   if (s < 100) return s.toFixed(2);

@@ -6,12 +6,13 @@ import pg from 'pg';
 import { lockFolder } from './folderLock.ts';
 import { migrationProvider } from './migrations.ts';
 import { PGliteDialect } from './pgliteDialect.ts';
+import { openPGliteThread } from './pgliteThread.ts';
 import type { Database } from './schema.ts';
 
 /** Where the store lives: a PGlite data folder, PGlite in memory, or a PostgreSQL server. */
 export type StoreOptions =
-  | { dataDir: string }
-  | { memory: true }
+  | ({ dataDir: string } & EmbeddedOptions)
+  | ({ memory: true } & EmbeddedOptions)
   | {
       databaseUrl: string;
       /** A schema to work in (created if missing; the tests use a fresh one each). */
@@ -21,6 +22,15 @@ export type StoreOptions =
     };
 
 export type StoreKind = 'pglite' | 'postgres';
+
+export interface EmbeddedOptions {
+  /**
+   * Where PGlite runs: on a thread of its own (default), so the database and the HTTP server use
+   * both cores, or in this thread ('main': no hand-over between threads, for comparison in the
+   * bench and for hosts where worker threads are not wanted).
+   */
+  thread?: 'worker' | 'main';
+}
 
 export interface Store {
   db: Kysely<Database>;
@@ -89,7 +99,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 /** An open database, and for a PGlite folder the release of its lock (see folderLock.ts). */
 type Opened = Pick<Store, 'db' | 'kind' | 'schema'> & { release?: () => void };
 
-async function openPGlite(options: { dataDir: string } | { memory: true }): Promise<Opened> {
+async function openPGlite(
+  options: ({ dataDir: string } | { memory: true }) & EmbeddedOptions,
+): Promise<Opened> {
   let release = (): void => {};
   if ('dataDir' in options) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -103,9 +115,11 @@ async function openPGlite(options: { dataDir: string } | { memory: true }): Prom
     release = lock.release;
   }
   try {
-    const pglite = await PGlite.create('dataDir' in options ? options.dataDir : undefined, {
-      parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
-    });
+    const dataDir = 'dataDir' in options ? options.dataDir : undefined;
+    const pglite =
+      options.thread === 'main'
+        ? await PGlite.create(dataDir, { parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) } })
+        : await openPGliteThread(dataDir);
     return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: 'pglite', release };
   } catch (err) {
     release();

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -16,10 +15,14 @@ import {
 } from 'kysely';
 
 /**
- * The subset of a PGlite instance this dialect uses (kysely 0.28 has no PGlite dialect of its own;
- * kysely-pglite would bring a code generator and a CLI along for these few lines).
+ * What this dialect needs of PGlite: a PGlite instance, or the thread that runs one
+ * (pgliteThread.ts). kysely 0.28 has no PGlite dialect of its own; kysely-pglite would bring a
+ * code generator and a CLI along for these few lines.
  */
-export type PGliteLike = Pick<PGlite, 'query' | 'close'>;
+export interface PGliteLike {
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  close(): Promise<void>;
+}
 
 /**
  * Kysely over PGlite. PGlite is one connection, so the driver hands it to one user at a time:
