@@ -24,6 +24,7 @@ import { profileTask } from './tasks/profile.ts';
 import { silhouetteTask } from './tasks/silhouette.ts';
 import { umapTask } from './tasks/umap.ts';
 import { wardTask } from './tasks/ward.ts';
+import { webTask } from './tasks/web.ts';
 
 const TASKS: Record<TaskName, Task> = {
   kmeans: kmeansTask,
@@ -36,6 +37,7 @@ const TASKS: Record<TaskName, Task> = {
   clv: clvTask,
   analyze: analyzeTask,
   lookout: lookoutTask,
+  web: webTask,
 };
 
 const USAGE = `usage: npm run bench [-- options]

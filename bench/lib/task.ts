@@ -11,6 +11,7 @@ export const TASK_NAMES = [
   'clv',
   'analyze',
   'lookout',
+  'web',
 ] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
