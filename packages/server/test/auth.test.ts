@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueCampaign } from '../src/campaigns/queueCampaign.ts';
 import { sha256 } from '../src/http/auth/secrets.ts';
 import {
   type Access,
@@ -28,6 +29,7 @@ import {
   type Store,
 } from '../src/store/index.ts';
 import { jsonb } from '../src/store/jsonb.ts';
+import { createCampaign } from '../src/store/repos/campaigns.ts';
 import { publishRun, writeRunResult } from '../src/store/repos/results.ts';
 import { createRun } from '../src/store/repos/runs.ts';
 import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
@@ -62,7 +64,7 @@ for (const kind of STORE_KINDS) {
       store = await target.open();
       dataDir = mkdtempSync(join(tmpdir(), 'clientele-auth-'));
       // Queued runs stay queued: this suite checks who may start them, not the analysis.
-      app = await buildApp({ store, dataDir, runs: { start: false } });
+      app = await buildApp({ store, dataDir, runs: { start: false }, campaigns: { start: false } });
       await app.ready();
     });
     afterAll(async () => {
@@ -405,6 +407,55 @@ for (const kind of STORE_KINDS) {
         join(runDir(dataDir, orgId, published.id), 'scores.csv'),
         'customer_id,segment\nperm-c-0,0\n',
       );
+      // The published run's one customer, reachable by WhatsApp: an audience for the campaign routes.
+      await store.db
+        .updateTable('customers')
+        .set({ phone: '+15550000001' })
+        .where('org_id', '=', orgId)
+        .where('customer_id', '=', first.customerId)
+        .execute();
+      await store.db
+        .insertInto('customer_results')
+        .values({
+          org_id: orgId,
+          run_id: published.id,
+          customer_id: first.customerId,
+          segment: 0,
+          risk_tier: 'High',
+        })
+        .execute();
+      const campaignBody = {
+        name: 'perm',
+        datasetId: first.id,
+        channel: 'whatsapp',
+        filter: {},
+        body: 'Hi {first_name}. Reply STOP to opt out.',
+        holdoutShare: 0,
+      };
+      const draft = async () =>
+        (
+          await createCampaign(store.db, {
+            orgId,
+            datasetId: first.id,
+            runId: published.id,
+            name: `perm ${n++}`,
+            channel: 'whatsapp',
+            filter: {},
+            subject: null,
+            body: campaignBody.body,
+            language: 'en',
+            holdoutShare: 0,
+            seed: 1,
+            outcomeWindowDays: 30,
+            createdBy: null,
+            teamId: null,
+          })
+        ).id;
+      const queued = await queueCampaign(store.db, {
+        orgId,
+        campaignId: await draft(),
+        publicUrl: 'http://127.0.0.1:9',
+      });
       const queuedRun = async () =>
         (await createRun(store.db, { orgId, datasetId: first.id, config: {}, createdBy: null })).id;
       const schedule = async () =>
@@ -485,6 +536,35 @@ for (const kind of STORE_KINDS) {
           payload: { name: 'Everyone', description: 'the whole base' },
         }),
         'GET /api/audit': async () => ({ url: '/api/audit?limit=5' }),
+        'POST /api/audiences/preview': async () => ({
+          payload: { datasetId: first.id, channel: 'whatsapp', filter: { riskTiers: ['High'] } },
+        }),
+        'POST /api/campaigns/copy': async () => ({
+          payload: {
+            datasetId: first.id,
+            segmentId: 0,
+            channel: 'sms',
+            language: 'en',
+            instruction: 'a discount',
+          },
+        }),
+        'POST /api/campaigns/check': async () => ({
+          payload: { channel: 'sms', body: 'Hi. Reply STOP to opt out.' },
+        }),
+        'POST /api/campaigns': async () => ({ payload: campaignBody }),
+        'POST /api/campaigns/:id/send': async () => ({ url: `/api/campaigns/${await draft()}/send` }),
+        'GET /api/campaigns': async () => ({ url: '/api/campaigns?page=1&mine=1' }),
+        'GET /api/campaigns/:id': async () => ({ url: `/api/campaigns/${queued.id}` }),
+        'GET /api/campaigns/:id/deliveries': async () => ({ url: `/api/campaigns/${queued.id}/deliveries` }),
+        'POST /api/campaigns/:id/outcomes': async () => ({
+          url: `/api/campaigns/${queued.id}/outcomes`,
+          payload: { outcomes: [{ customerId: first.customerId, churned: false, revenue: 5 }] },
+        }),
+        'GET /api/campaigns/:id/results': async () => ({ url: `/api/campaigns/${queued.id}/results` }),
+        'GET /api/outbox': async () => ({ url: '/api/outbox?channel=whatsapp' }),
+        'GET /api/contributions': async () => ({ url: '/api/contributions?mine=1' }),
+        'GET /api/settings/channels': async () => ({}),
+        'PUT /api/settings/channels': async () => ({ payload: { rateLimits: { sms: 5 } } }),
       };
       const routes = routeAccess(app).filter(
         (r): r is RouteAccess & { access: Exclude<Access, 'public'> } => r.access !== 'public',

@@ -19,6 +19,10 @@ export const defaultChannelFactory: ChannelFactory = async ({ provider, kind, se
     // GET and POST /unsubscribe/:token both unsubscribe, so mail apps may offer one click (RFC 8058).
     return smtpChannel(settings.smtp, { oneClickUnsubscribe: true });
   }
+  if (provider === 'twilio' && settings.twilio && kind !== 'email') {
+    const { twilioChannel } = await import('./channels/twilioChannel.ts');
+    return twilioChannel(kind, settings.twilio);
+  }
   throw new ChannelUnavailable(`no ${provider} channel for ${kind} (settings of ${settings.org_id})`);
 };
 

@@ -99,7 +99,8 @@ export class SendJobs {
   private readonly rateLimits: Required<RateLimits>;
   private readonly staleMs: number;
   private readonly exclusive: boolean;
-  private readonly publicUrl: string | undefined;
+  /** Set once the server listens, when no public URL was given. */
+  publicUrl: string | undefined;
   private readonly onEvent: (event: SendEvent) => void;
   private readonly channels: ChannelsFor;
   private readonly limiter = new RateLimiter();
@@ -381,7 +382,8 @@ export class SendJobs {
         : {}),
       ...(this.publicUrl && campaign.provider === 'twilio'
         ? {
-            statusCallbackUrl: `${this.publicUrl.replace(/\/+$/, '')}/api/webhooks/twilio/${campaign.org_id}/status`,
+            // The key in the URL finds the row even before the job has recorded the provider's id.
+            statusCallbackUrl: `${this.publicUrl.replace(/\/+$/, '')}/api/webhooks/twilio/${campaign.org_id}/status?key=${encodeURIComponent(row.idempotency_key)}`,
           }
         : {}),
     };
@@ -430,12 +432,23 @@ export class SendJobs {
       outcome = { status: 'temporary_failure', error: (err as Error).message };
     }
     if (outcome.status === 'sent') {
-      await this.release(row, {
-        status: 'sent',
-        sent_at: new Date(),
-        provider_id: outcome.providerId,
-        error: null,
-      });
+      // A status callback may have come first (the webhook keeps provider_status): honour it.
+      await this.store.db
+        .updateTable('deliveries')
+        .set({
+          status: sql<Delivery['status']>`case when provider_status in ('delivered', 'read') then 'delivered'
+            when provider_status in ('failed', 'undelivered') then 'failed' else 'sent' end`,
+          sent_at: new Date(),
+          provider_id: outcome.providerId,
+          error: sql<string | null>`case when provider_status in ('failed', 'undelivered') then error end`,
+          claimed_by: null,
+          updated_at: new Date(),
+        })
+        .where('campaign_id', '=', row.campaign_id)
+        .where('customer_id', '=', row.customer_id)
+        .where('claimed_by', '=', this.workerId)
+        .where('status', '=', 'sending')
+        .execute();
       this.onEvent({ type: 'sent', ...key });
     } else if (outcome.status === 'permanent_failure' || handed.attempts >= this.maxAttempts) {
       const error =

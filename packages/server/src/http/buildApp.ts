@@ -12,6 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { SendJobs, type SendJobsOptions } from '../campaigns/sendJobs.ts';
 import { type AnalyzeFn, RunJobs } from '../runs/runJobs.ts';
 import type { Store } from '../store/index.ts';
 import { type AuthOptions, resolveAuthOptions } from './auth/options.ts';
@@ -20,10 +21,14 @@ import { errorHandler, notFoundHandler } from './errors.ts';
 import type { Access } from './permissions.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { campaignWebhookRoutes } from './routes/campaignWebhooks.ts';
+import { channelSettingsRoutes } from './routes/channelSettings.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
+import { outboxRoutes } from './routes/outbox.ts';
 import { runRoutes } from './routes/runs.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -61,6 +66,12 @@ export interface AppOptions {
    * the analysis (tests); `pollMs` is how often the queue and the schedules are read.
    */
   runs?: { start?: boolean; pollMs?: number; analyze?: AnalyzeFn };
+  /**
+   * The campaign send job (`campaigns/sendJobs.ts`), started and stopped with the app like the
+   * runs. `publicUrl` is where providers and recipients reach the server (Twilio status
+   * callbacks, unsubscribe links); without it, the address a request came to.
+   */
+  campaigns?: Omit<SendJobsOptions, 'store'> & { start?: boolean };
 }
 
 /** A route of the API and who may call it. */
@@ -78,6 +89,12 @@ export function routeAccess(app: App): RouteAccess[] {
 }
 
 const runJobsOf = new WeakMap<object, RunJobs>();
+const sendJobsOf = new WeakMap<object, SendJobs>();
+
+/** The campaign send job of an app built by buildApp. */
+export function sendJobs(app: App): SendJobs {
+  return sendJobsOf.get(app)!;
+}
 
 /** The run jobs of an app built by buildApp (to start them by hand when built with `runs.start: false`). */
 export function runJobs(app: App): RunJobs {
@@ -169,6 +186,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(runRoutes(options.store, jobs, dataDir));
   await app.register(segmentRoutes(options.store));
   await app.register(auditRoutes(options.store));
+  const { start: startSending, ...sendOptions } = options.campaigns ?? {};
+  const sender = new SendJobs({ store: options.store, ...sendOptions });
+  sendJobsOf.set(app, sender);
+  if (startSending !== false) app.addHook('onReady', async () => sender.start());
+  app.addHook('onClose', async () => sender.stop());
+  const campaignOptions = options.campaigns?.publicUrl ? { publicUrl: options.campaigns.publicUrl } : {};
+  await app.register(campaignRoutes(options.store, sender, campaignOptions));
+  await app.register(channelSettingsRoutes(options.store));
+  await app.register(outboxRoutes(options.store));
+  await app.register(campaignWebhookRoutes(options.store, sender, campaignOptions));
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );

@@ -10,6 +10,7 @@ export {
   type RouteAccess,
   routeAccess,
   runJobs,
+  sendJobs,
 } from './buildApp.ts';
 export {
   describeHttpError,

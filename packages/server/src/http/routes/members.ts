@@ -24,6 +24,7 @@ const memberSchema = z.object({
   teamId: z.string(),
   team: z.string(),
   role: z.enum(ROLES),
+  posts: z.number().describe('campaigns this person created (all teams)'),
 });
 
 const invitationSchema = z
@@ -55,11 +56,18 @@ export function memberRoutes(store: Store, options: ResolvedAuthOptions): Fastif
       },
       async (request) => {
         const { orgId } = principalOf(request);
-        const [users, memberships, teams] = await Promise.all([
+        const [users, memberships, teams, posts] = await Promise.all([
           listUsers(store.db, orgId),
           listMemberships(store.db, orgId),
           listTeams(store.db, orgId),
+          store.db
+            .selectFrom('campaigns')
+            .select(['created_by', (eb) => eb.fn.countAll<number>().as('n')])
+            .where('org_id', '=', orgId)
+            .groupBy('created_by')
+            .execute(),
         ]);
+        const postsBy = new Map(posts.map((p) => [p.created_by, Number(p.n)]));
         const userById = new Map(users.map((u) => [u.id, u]));
         const teamName = new Map(teams.map((t) => [t.id, t.name]));
         const members = memberships.map((m) => {
@@ -71,6 +79,7 @@ export function memberRoutes(store: Store, options: ResolvedAuthOptions): Fastif
             teamId: m.team_id,
             team: teamName.get(m.team_id) ?? '',
             role: m.role,
+            posts: postsBy.get(m.user_id) ?? 0,
           };
         });
         members.sort((a, b) => a.email.localeCompare(b.email) || a.team.localeCompare(b.team));
