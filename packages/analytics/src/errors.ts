@@ -19,7 +19,11 @@ export type InputErrorCode =
   | 'UNKNOWN_ENCODING'
   | 'BINARY_FILE'
   | 'BAD_PLAN'
-  | 'BAD_TARGET';
+  | 'BAD_TARGET'
+  | 'NOT_A_RUN_FOLDER'
+  | 'SQL_REFUSED'
+  | 'SQL_FAILED'
+  | 'LLM_FAILED';
 
 export class InputError extends Error {
   readonly code: InputErrorCode;

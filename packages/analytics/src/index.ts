@@ -1,3 +1,4 @@
+export * from './ask/index.ts';
 export * from './churn/churnDataset.ts';
 export * from './churn/churnModel.ts';
 export * from './churn/riskTier.ts';
