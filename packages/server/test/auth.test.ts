@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueCampaign } from '../src/campaigns/queueCampaign.ts';
+import { profileFile } from '../src/datasets/paths.ts';
 import { sha256 } from '../src/http/auth/secrets.ts';
 import {
   type Access,
@@ -511,6 +512,20 @@ for (const kind of STORE_KINDS) {
         }),
         'GET /api/runs': async () => ({}),
         'GET /api/runs/:runId': async () => ({ url: `/api/runs/${published.id}` }),
+        'GET /api/runs/:a/compare/:b': async () => {
+          await store.db
+            .updateTable('runs')
+            .set({ status: 'succeeded' })
+            .where('id', '=', published.id)
+            .execute();
+          return { url: `/api/runs/${published.id}/compare/${published.id}` };
+        },
+        'GET /api/datasets/:datasetId/plan': async () => {
+          const path = profileFile(dataDir, orgId, first.id);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, JSON.stringify({ source: { path: 'perm.csv' }, warnings: [] }));
+          return { url: `/api/datasets/${first.id}/plan` };
+        },
         'POST /api/runs/:runId/cancel': async () => ({ url: `/api/runs/${await queuedRun()}/cancel` }),
         'GET /api/datasets/:datasetId/results': async () => ({ url: `/api/datasets/${first.id}/results` }),
         'GET /api/datasets/:datasetId/results/versions': async () => ({

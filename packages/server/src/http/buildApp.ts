@@ -29,6 +29,8 @@ import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
 import { outboxRoutes } from './routes/outbox.ts';
+import { planRoutes } from './routes/plans.ts';
+import { runCompareRoutes } from './routes/runCompare.ts';
 import { runRoutes } from './routes/runs.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -184,6 +186,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (options.runs?.start !== false) app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => jobs.stop());
   await app.register(runRoutes(options.store, jobs, dataDir));
+  await app.register(planRoutes(options.store, dataDir));
+  await app.register(runCompareRoutes(options.store));
   await app.register(segmentRoutes(options.store));
   await app.register(auditRoutes(options.store));
   const { start: startSending, ...sendOptions } = options.campaigns ?? {};

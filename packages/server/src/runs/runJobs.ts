@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { analyze, parseRunConfig, type RunConfig } from '@clientele/analytics';
 import { Cron } from 'croner';
 import { sql } from 'kysely';
@@ -99,6 +100,8 @@ export class RunJobs {
     datasetId: string;
     config: JsonObject;
     createdBy: string | null;
+    /** The cleaning plan a person edited (checked by the caller); none: the automatic steps. */
+    plan?: JsonObject | null;
   }): Promise<Run> {
     const run = await createRun(this.store.db, input);
     await this.log(run.id, 'queued');
@@ -152,6 +155,7 @@ export class RunJobs {
     const stale = await db.selectFrom('runs').selectAll().where('status', '=', 'running').execute();
     for (const run of stale) {
       rmSync(runDir(this.dataDir, run.org_id, run.id), { recursive: true, force: true });
+      rmSync(`${runDir(this.dataDir, run.org_id, run.id)}.plan.json`, { force: true });
       const again = run.attempts < MAX_ATTEMPTS && !run.cancel_requested;
       await db
         .updateTable('runs')
@@ -205,7 +209,12 @@ export class RunJobs {
     let lastWrite = 0;
     let lastStep = '';
     let writing: Promise<unknown> = Promise.resolve();
+    // analyze reads the plan from a file; it sits beside the folder analyze writes (which must
+    // not exist before it renames its own into place) and moves into it once the run is done.
+    const planFile = run.plan ? `${out}.plan.json` : undefined;
     try {
+      if (planFile) mkdirSync(dirname(planFile), { recursive: true });
+      if (planFile) writeFileSync(planFile, `${JSON.stringify(run.plan, null, 2)}\n`);
       await this.log(run.id, `started (attempt ${run.attempts})`);
       const config = parseRunConfig(run.config, `run ${run.id}`) as RunConfig;
       const previous = await this.previousFolder(run);
@@ -215,6 +224,7 @@ export class RunJobs {
         out,
         config,
         previous,
+        ...(planFile ? { plan: planFile } : {}),
         signal: controller.signal,
         renderReport: this.renderReport as never,
         onProgress: ({ step, fraction }) => {
@@ -228,6 +238,7 @@ export class RunJobs {
       });
       await writing;
       if (controller.signal.aborted) throw new Error('cancelled');
+      if (planFile) renameSync(planFile, join(out, 'plan.json'));
       await this.log(run.id, 'analysis complete; publishing');
       await publishRunFolder(this.store.db, {
         orgId: run.org_id,
@@ -240,6 +251,7 @@ export class RunJobs {
       await writing.catch(() => undefined);
       const stopping = this.stopped && !(await this.cancelRequested(run.id));
       rmSync(out, { recursive: true, force: true });
+      if (planFile) rmSync(planFile, { force: true });
       if (stopping) {
         // Interrupted by our own stop: queued again, as a restart would.
         await this.finish(run.id, 'queued', null, 'interrupted by a server stop; queued again');

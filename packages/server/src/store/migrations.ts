@@ -624,6 +624,12 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_run_plan': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The cleaning plan a person edited on the Data page, kept with the run it was used for.
+      await db.schema.alterTable('runs').addColumn('plan', 'jsonb').execute();
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

@@ -161,6 +161,8 @@ export interface RunsTable {
   attempts: ColumnType<number, number | undefined, number>;
   /** Set by a cancel; the runner doing the run stops at its next step (`0004_runs`). */
   cancel_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The cleaning plan a person edited for this run (`0006_run_plan`); null: the automatic steps. */
+  plan: ColumnType<JsonObject | null, JsonText | null | undefined, JsonText | null>;
 }
 
 /** One customer's results in one run: segment, churn, reasons, Insider (migration `0004_runs`). */

@@ -1,6 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, parseRunConfig } from '@clientele/analytics';
+import { InputError, parsePlan, parseRunConfig } from '@clientele/analytics';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { nextRunAt, type RunJobs } from '../../runs/runJobs.ts';
@@ -27,6 +27,10 @@ const runSchema = z
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
+    plan: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('the cleaning plan given at start; null: the automatic steps only'),
     log: z.string().optional(),
   })
   .meta({ id: 'Run' });
@@ -54,6 +58,7 @@ function runBody(run: Run, withLog = false): z.infer<typeof runSchema> {
     createdAt: run.created_at.toISOString(),
     startedAt: run.started_at?.toISOString() ?? null,
     finishedAt: run.finished_at?.toISOString() ?? null,
+    plan: run.plan,
     ...(withLog ? { log: run.log } : {}),
   };
 }
@@ -86,6 +91,19 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
       }
       return (config ?? {}) as JsonObject;
     };
+    /** A cleaning plan as analyze will read it (defaults filled in), or 400 naming the step and field. */
+    const checkPlan = (plan: unknown): JsonObject | null => {
+      if (plan === undefined || plan === null) return null;
+      try {
+        return parsePlan(plan, 'plan') as unknown as JsonObject;
+      } catch (err) {
+        if (err instanceof InputError) {
+          const path = Array.isArray(err.details['path']) ? (err.details['path'] as unknown[]) : [];
+          throw new HttpError('INVALID_INPUT', err.message, ['body.plan', ...path].join('.'));
+        }
+        throw err;
+      }
+    };
 
     app.post(
       '/api/datasets/:datasetId/runs',
@@ -95,8 +113,16 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
           summary: 'Analyse a dataset: queue a run (segments, churn, value), published when complete',
           tags: ['runs'],
           params: z.strictObject({ datasetId: idParam }),
+          description:
+            'plan: a cleaning plan (GET /api/datasets/:id/plan suggests one) applied before the analysis, ' +
+            'kept with the run; without it only the automatic steps run (exact duplicates, sentinels, broken encodings).',
           // No body at all (null) is a run with the default configuration.
-          body: z.strictObject({ config: z.record(z.string(), z.unknown()).optional() }).nullish(),
+          body: z
+            .strictObject({
+              config: z.record(z.string(), z.unknown()).optional(),
+              plan: z.record(z.string(), z.unknown()).optional(),
+            })
+            .nullish(),
           response: { 202: runSchema, ...errors },
         },
       },
@@ -104,10 +130,12 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
         const who = principalOf(request);
         await datasetOf(who.orgId, request.params.datasetId);
         const config = checkConfig(request.body?.config);
+        const plan = checkPlan(request.body?.plan);
         const run = await jobs.enqueue({
           orgId: who.orgId,
           datasetId: request.params.datasetId,
           config,
+          plan,
           createdBy: who.userId,
         });
         await recordAudit(store.db, {
@@ -115,7 +143,10 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
           userId: who.userId,
           action: 'run_started',
           subject: `run:${run.id}`,
-          detail: { datasetId: request.params.datasetId },
+          detail: {
+            datasetId: request.params.datasetId,
+            planSteps: plan ? (plan['steps'] as unknown[]).length : null,
+          },
         });
         reply.code(202);
         return runBody(run);

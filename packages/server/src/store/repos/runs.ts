@@ -5,7 +5,14 @@ import { newId } from './ids.ts';
 
 export async function createRun(
   db: Kysely<Database>,
-  input: { orgId: string; datasetId: string; config: JsonObject; createdBy: string | null },
+  input: {
+    orgId: string;
+    datasetId: string;
+    config: JsonObject;
+    createdBy: string | null;
+    /** A cleaning plan (checked by the caller); none: the automatic steps. */
+    plan?: JsonObject | null;
+  },
 ): Promise<Run> {
   return db
     .insertInto('runs')
@@ -14,6 +21,7 @@ export async function createRun(
       org_id: input.orgId,
       dataset_id: input.datasetId,
       config: jsonb(input.config),
+      plan: input.plan ? jsonb(input.plan) : null,
       created_by: input.createdBy,
     })
     .returningAll()

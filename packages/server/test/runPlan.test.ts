@@ -1,0 +1,270 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeTelcoSnapshotCsv } from '@clientele/analytics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../src/http/auth/secrets.ts';
+import { type App, buildApp } from '../src/http/index.ts';
+import { runDir } from '../src/runs/runPaths.ts';
+import {
+  addMembership,
+  createApiToken,
+  createDataset,
+  createOrganisation,
+  createTeam,
+  createUser,
+  type Store,
+} from '../src/store/index.ts';
+import { createRun } from '../src/store/repos/runs.ts';
+import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
+
+/**
+ * The Data page's cleaning plan and run comparison, through the API: the suggested plan, a run
+ * started with an edited one (kept with the run, written to its folder, applied by analyze),
+ * plans refused naming the step and field, and two runs compared customer by customer.
+ */
+for (const kind of STORE_KINDS) {
+  describe(`cleaning plans and run comparison on ${kind}`, () => {
+    let target: StoreTarget;
+    let store: Store;
+    let app: App;
+    let dataDir: string;
+    let orgId: string;
+    const token = `clt_plan_${kind}`;
+    let datasetId: string;
+    let planned: { id: string; plan: Record<string, unknown> };
+    let plain: { id: string };
+
+    const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
+      const res = await app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
+      return { status: res.statusCode, body: res.body, json: () => JSON.parse(res.body) };
+    };
+    const waitFor = async (runId: string) => {
+      for (let i = 0; i < 1200; i++) {
+        const run = (await call('GET', `/api/runs/${runId}`)).json();
+        if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`run ${runId} did not finish`);
+    };
+
+    beforeAll(async () => {
+      target = storeTarget(kind);
+      store = await target.open();
+      dataDir = mkdtempSync(join(tmpdir(), 'clientele-plan-'));
+      const org = await createOrganisation(store.db, { name: 'Plans' });
+      orgId = org.id;
+      const team = await createTeam(store.db, { orgId, name: 'Data' });
+      const user = await createUser(store.db, {
+        orgId,
+        email: `plan-${kind}@example.com`,
+        passwordHash: 'x',
+        name: 'Planner',
+      });
+      await addMembership(store.db, { orgId, teamId: team.id, userId: user.id, role: 'data_scientist' });
+      await createApiToken(store.db, { orgId, userId: user.id, name: 't', tokenHash: sha256(token) });
+      const telco = join(dataDir, 'telco.csv');
+      await writeTelcoSnapshotCsv(telco, { rows: 800, seed: 3 });
+      app = await buildApp({ store, dataDir, runs: { pollMs: 50 }, campaigns: { start: false } });
+      await app.ready();
+      const up = await app.inject({
+        method: 'POST',
+        url: '/api/datasets?name=telco',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        payload: readFileSync(telco),
+      });
+      expect(up.statusCode, up.body).toBe(201);
+      datasetId = up.json().id;
+    }, 120_000);
+    afterAll(async () => {
+      await app?.close();
+      await target?.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it("suggests a plan from the dataset's profile, each step with the warning that asked for it", async () => {
+      const res = await call('GET', `/api/datasets/${datasetId}/plan`);
+      expect(res.status, res.body).toBe(200);
+      const { plan, warnings, automatic } = res.json();
+      expect(plan.version).toBe(1);
+      const ops = plan.steps.map((s: { op: string }) => s.op);
+      expect(ops).toContain('drop_duplicates');
+      expect(ops).toContain('sentinel_to_missing');
+      for (const step of plan.steps) expect(step.note.length).toBeGreaterThan(10);
+      const sentinel = plan.steps.find((s: { op: string }) => s.op === 'sentinel_to_missing');
+      expect(sentinel).toMatchObject({ column: 'DIAS_FRECUENCIA_RECARGA', values: [9999] });
+      // Outlier fences are warnings, not steps.
+      expect(ops).not.toContain('iqr_filter');
+      expect(warnings.some((w: { code: string }) => w.code === 'OUTLIERS')).toBe(true);
+      expect(automatic).toEqual(['drop_duplicates', 'sentinel_to_missing', 'replace']);
+      expect((await call('GET', '/api/datasets/nope/plan')).status).toBe(404);
+    });
+
+    it('refuses a plan that does not fit, naming the step and field, and queues nothing', async () => {
+      const before = (await call('GET', `/api/runs?datasetId=${datasetId}`)).json().runs.length;
+      const cases: [unknown, string, RegExp][] = [
+        [
+          { steps: [{ op: 'drop_duplicates' }, { op: 'impute', column: 'EDAD' }] },
+          'body.plan.steps.1.method',
+          /step 2 \(impute\), field "method"/,
+        ],
+        [
+          { steps: [{ op: 'melt', column: 'EDAD' }] },
+          'body.plan.steps.0.op',
+          /step 1 \(melt\): "op" must be one of/,
+        ],
+        [
+          { steps: [{ op: 'iqr_filter', columns: ['EDAD'], action: 'clip', factor: -1 }] },
+          'body.plan.steps.0.factor',
+          /step 1 \(iqr_filter\), field "factor"/,
+        ],
+        [{ version: 2, steps: [] }, 'body.plan.version', /plan, version/],
+      ];
+      for (const [plan, field, message] of cases) {
+        const res = await call('POST', `/api/datasets/${datasetId}/runs`, { plan });
+        expect(res.status, res.body).toBe(400);
+        expect(res.json().error.code).toBe('INVALID_INPUT');
+        expect(res.json().error.field).toBe(field);
+        expect(res.json().error.message).toMatch(message);
+      }
+      const notObject = await call('POST', `/api/datasets/${datasetId}/runs`, { plan: 'drop everything' });
+      expect(notObject.status).toBe(400);
+      expect(notObject.json().error.field).toBe('body.plan');
+      expect((await call('GET', `/api/runs?datasetId=${datasetId}`)).json().runs.length).toBe(before);
+    });
+
+    it('runs with an edited plan: kept with the run, written to its folder, applied by the analysis', async () => {
+      const plan = {
+        steps: [
+          { op: 'drop_duplicates' },
+          { op: 'sentinel_to_missing', column: 'DIAS_FRECUENCIA_RECARGA', values: [9999] },
+          { op: 'impute', column: 'DIAS_FRECUENCIA_RECARGA', method: 'median' },
+          { op: 'iqr_filter', columns: ['SUM_DATOS_MB'], action: 'clip' },
+        ],
+      };
+      const started = await call('POST', `/api/datasets/${datasetId}/runs`, {
+        plan,
+        config: { segmentation: { algorithm: 'kmeans', k: 3 } },
+      });
+      expect(started.status, started.body).toBe(202);
+      // Stored as analyze reads it: defaults filled in.
+      expect(started.json().plan.steps[3]).toEqual({
+        op: 'iqr_filter',
+        columns: ['SUM_DATOS_MB'],
+        action: 'clip',
+        factor: 1.5,
+      });
+      const run = await waitFor(started.json().id);
+      expect(run.status, run.error ?? run.log).toBe('succeeded');
+      expect(run.plan).toEqual(started.json().plan);
+      const folder = runDir(dataDir, orgId, run.id);
+      expect(JSON.parse(readFileSync(join(folder, 'plan.json'), 'utf8'))).toEqual(run.plan);
+      expect(existsSync(`${folder}.plan.json`)).toBe(false);
+      const report = (await call('GET', `/api/datasets/${datasetId}/results`)).json().results.report;
+      const cleaning = report.quality.cleaning.map((c: { step: string }) => c.step);
+      expect(cleaning).toHaveLength(4);
+      expect(cleaning[2]).toMatch(/^impute: filled with median/);
+      expect(cleaning[3]).toMatch(/^iqr_filter: clip outside SUM_DATOS_MB/);
+      expect(cleaning.join('\n')).not.toContain('(automatic)');
+      planned = run;
+
+      // Without a plan: the automatic steps, and no plan kept.
+      const other = await call('POST', `/api/datasets/${datasetId}/runs`, {
+        config: { segmentation: { algorithm: 'kmeans', k: 4 } },
+      });
+      const second = await waitFor(other.json().id);
+      expect(second.status, second.error).toBe('succeeded');
+      expect(second.plan).toBeNull();
+      expect(existsSync(join(runDir(dataDir, orgId, second.id), 'plan.json'))).toBe(false);
+      plain = second;
+    }, 300_000);
+
+    it('compares two runs: sizes, k, silhouette, AUC, and a cross-table of how customers moved', async () => {
+      const res = await call('GET', `/api/runs/${planned.id}/compare/${plain.id}`);
+      expect(res.status, res.body).toBe(200);
+      const c = res.json();
+      expect(c.datasetId).toBe(datasetId);
+      expect(c.a).toMatchObject({ runId: planned.id, k: 3, algorithm: 'kmeans' });
+      expect(c.b).toMatchObject({ runId: plain.id, k: 4 });
+      expect(c.a.segments).toHaveLength(3);
+      expect(c.b.segments).toHaveLength(4);
+      for (const side of [c.a, c.b]) {
+        expect(side.silhouette).toBeGreaterThan(-1);
+        expect(side.churnAuc).toBeGreaterThan(0.5);
+        expect(side.segments.reduce((s: number, x: { size: number }) => s + x.size, 0)).toBe(side.customers);
+      }
+      // The cross-table: its rows add up to a's segment sizes, its columns to b's, for the
+      // customers in both runs; counted here from customer_results directly.
+      const rows = await store.db
+        .selectFrom('customer_results')
+        .select(['run_id', 'customer_id', 'segment'])
+        .where('run_id', 'in', [planned.id, plain.id])
+        .execute();
+      const inB = new Map(rows.filter((r) => r.run_id === plain.id).map((r) => [r.customer_id, r.segment]));
+      const expected = new Map<string, number>();
+      let onlyInA = 0;
+      for (const r of rows.filter((x) => x.run_id === planned.id)) {
+        const to = inB.get(r.customer_id);
+        if (to === undefined) onlyInA++;
+        else expected.set(`${r.segment}>${to}`, (expected.get(`${r.segment}>${to}`) ?? 0) + 1);
+      }
+      const got = new Map(
+        c.moves.map((m: { from: number; to: number; customers: number }) => [
+          `${m.from}>${m.to}`,
+          m.customers,
+        ]),
+      );
+      expect(got).toEqual(expected);
+      expect(c.onlyInA).toBe(onlyInA);
+      const total = c.moves.reduce((s: number, m: { customers: number }) => s + m.customers, 0);
+      expect(total + c.onlyInA).toBe(c.a.customers);
+      expect(total + c.onlyInB).toBe(c.b.customers);
+
+      // A run with itself: everyone stays.
+      const same = (await call('GET', `/api/runs/${plain.id}/compare/${plain.id}`)).json();
+      expect(same.moves.every((m: { from: number; to: number }) => m.from === m.to)).toBe(true);
+    });
+
+    it('refuses to compare runs of two datasets, unfinished runs, and unknown runs', async () => {
+      // A succeeded run of another dataset (made in the store: its analysis is not the point).
+      const other = await createDataset(store.db, {
+        orgId,
+        name: 'other',
+        kind: 'snapshot',
+        rows: 1,
+        bytes: 1,
+        sha256: 'other',
+        createdBy: null,
+      });
+      const elsewhere = await createRun(store.db, {
+        orgId,
+        datasetId: other.id,
+        config: {},
+        createdBy: null,
+      });
+      await store.db
+        .updateTable('runs')
+        .set({ status: 'succeeded' })
+        .where('id', '=', elsewhere.id)
+        .execute();
+      const crossed = await call('GET', `/api/runs/${planned.id}/compare/${elsewhere.id}`);
+      expect(crossed.status).toBe(400);
+      expect(crossed.json().error.field).toBe('path.b');
+      expect(crossed.json().error.message).toMatch(/different datasets/);
+      const cancelled = await call('POST', `/api/datasets/${datasetId}/runs`);
+      await call('POST', `/api/runs/${cancelled.json().id}/cancel`);
+      const unfinished = await call('GET', `/api/runs/${cancelled.json().id}/compare/${plain.id}`);
+      expect(unfinished.status).toBe(400);
+      expect(unfinished.json().error.field).toBe('path.a');
+      expect(unfinished.json().error.message).toMatch(/only succeeded runs/);
+      const missing = await call('GET', `/api/runs/${planned.id}/compare/nope`);
+      expect(missing.status).toBe(404);
+      expect(missing.json().error.field).toBe('path.b');
+    });
+  });
+}
