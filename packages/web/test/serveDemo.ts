@@ -92,6 +92,8 @@ export interface ApiSession {
   get<T>(path: string): Promise<T>;
   /** A JSON write with the session's CSRF token. */
   send<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  /** A POST of text as it is (a CSV file). */
+  upload<T>(path: string, text: string, contentType?: string): Promise<T>;
 }
 
 /** Signs in through the API (not the page) to prepare or check what a test needs. */
@@ -107,14 +109,14 @@ export async function apiSession(url: string, email: string): Promise<ApiSession
     .getSetCookie()
     .find((c) => c.startsWith('clientele_session='))!
     .split(';')[0]!;
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> => {
     const headers: Record<string, string> = { cookie };
     if (method !== 'GET' && csrfToken) headers['x-clientele-csrf'] = csrfToken;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType ?? 'application/json';
     const r = await fetch(`${url}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : contentType ? (body as string) : JSON.stringify(body),
     });
     if (!r.ok) throw new Error(`${method} ${path}: HTTP ${r.status} ${await r.text()}`);
     return (r.status === 204 ? null : await r.json()) as T;
@@ -122,6 +124,7 @@ export async function apiSession(url: string, email: string): Promise<ApiSession
   return {
     get: (path) => call('GET', path),
     send: (method, path, body) => call(method, path, body),
+    upload: (path, text, contentType = 'text/csv') => call('POST', path, text, contentType),
   };
 }
 

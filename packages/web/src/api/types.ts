@@ -102,7 +102,7 @@ export interface Member {
   teamId: string;
   team: string;
   role: Role;
-  /** Campaigns this person sent for this team (read from the campaign history). */
+  /** Campaigns this person created, in any team (from the campaign history). */
   posts?: number;
 }
 

@@ -14,7 +14,12 @@ const COLORS: Record<CampaignStatus, string> = {
 export function CampaignStatusBadge({ status }: { status: CampaignStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="light" data-testid="campaign-status">
+    <Badge
+      color={COLORS[status] ?? 'gray'}
+      variant="light"
+      style={{ minWidth: 'max-content' }}
+      data-testid="campaign-status"
+    >
       {t(`campaigns.status.${status}`, { defaultValue: status })}
     </Badge>
   );

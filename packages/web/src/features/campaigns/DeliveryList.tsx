@@ -73,7 +73,11 @@ export function DeliveryList({ campaignId, version }: { campaignId: string; vers
                       </Table.Td>
                       <Table.Td>{d.to}</Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={COLORS[d.status] ?? 'gray'}>
+                        <Badge
+                          variant="light"
+                          color={COLORS[d.status] ?? 'gray'}
+                          style={{ minWidth: 'max-content' }}
+                        >
                           {t(`deliveries.statuses.${d.status}`, { defaultValue: d.status })}
                         </Badge>
                         {d.uncertain && (

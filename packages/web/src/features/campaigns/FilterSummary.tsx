@@ -35,7 +35,14 @@ export function FilterSummary({
   return (
     <Group gap="xs" data-testid="filter-summary">
       {parts.map((p) => (
-        <Badge key={p} variant="light" tt="none">
+        <Badge
+          key={p}
+          variant="light"
+          tt="none"
+          h="auto"
+          py={2}
+          styles={{ label: { whiteSpace: 'normal', overflow: 'visible' } }}
+        >
           {p}
         </Badge>
       ))}

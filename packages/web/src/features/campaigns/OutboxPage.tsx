@@ -64,7 +64,9 @@ export function OutboxPage() {
                         <Text size="sm">{formatDateTime(lng, m.at)}</Text>
                       </Table.Td>
                       <Table.Td>
-                        <Badge variant="light">{t(`channels.kinds.${m.channel}`)}</Badge>
+                        <Badge variant="light" style={{ minWidth: 'max-content' }}>
+                          {t(`channels.kinds.${m.channel}`)}
+                        </Badge>
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm">{m.to}</Text>

@@ -8,6 +8,8 @@ import { formatBytes, formatDateTime, formatInteger } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { DatasetProfile } from './DatasetProfile.tsx';
+import { PlanEditor } from './PlanEditor.tsx';
+import { RunHistory, type RunWithPlan } from './RunHistory.tsx';
 import { RunStatus } from './RunStatus.tsx';
 import { UploadForm } from './UploadForm.tsx';
 
@@ -15,7 +17,9 @@ const POLL_MS = 1000;
 
 /** Runs of the organisation, polled while one is queued or running. */
 function useRuns() {
-  const runs = useApi('runs', (signal) => api<{ runs: Run[] }>('/api/runs', { signal }).then((r) => r.runs));
+  const runs = useApi('runs', (signal) =>
+    api<{ runs: RunWithPlan[] }>('/api/runs', { signal }).then((r) => r.runs),
+  );
   const active =
     runs.state === 'ready' && runs.data.some((r) => r.status === 'queued' || r.status === 'running');
   const { reload } = runs;
@@ -37,6 +41,7 @@ export function DataPage() {
   const [starting, setStarting] = useState<string | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [profiled, setProfiled] = useState<Dataset | null>(null);
+  const [planned, setPlanned] = useState<Dataset | null>(null);
   const lastRun = (datasetId: string) =>
     runs.state === 'ready' ? runs.data.find((r) => r.datasetId === datasetId) : undefined;
 
@@ -114,6 +119,16 @@ export function DataPage() {
                             {t('data.startRun')}
                           </Button>
                         )}
+                        {can('run_models') && (
+                          <Button
+                            size="compact-xs"
+                            variant="subtle"
+                            disabled={busy}
+                            onClick={() => setPlanned(d)}
+                          >
+                            {t('plan.open')}
+                          </Button>
+                        )}
                       </Table.Td>
                     </Table.Tr>
                   );
@@ -123,48 +138,22 @@ export function DataPage() {
           </Table.ScrollContainer>
         )}
       </Card>
-      <Card withBorder>
-        <Title order={4} mb="xs">
-          {t('data.runs')}
-        </Title>
-        {runs.state === 'loading' && <Loading />}
-        {runs.state === 'error' && <ErrorState error={runs.error} onRetry={runs.reload} />}
-        {runs.state === 'ready' && runs.data.length === 0 && <EmptyState title={t('home.noRuns')} />}
-        {runs.state === 'ready' && runs.data.length > 0 && (
-          <Table data-testid="run-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('data.name')}</Table.Th>
-                <Table.Th>{t('data.started')}</Table.Th>
-                <Table.Th>{t('data.finished')}</Table.Th>
-                <Table.Th>{t('data.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.data.slice(0, 20).map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    {datasets.state === 'ready'
-                      ? (datasets.data.find((d) => d.id === r.datasetId)?.name ?? '—')
-                      : ''}
-                  </Table.Td>
-                  <Table.Td>{formatDateTime(i18n.language, r.startedAt ?? r.createdAt)}</Table.Td>
-                  <Table.Td>{formatDateTime(i18n.language, r.finishedAt)}</Table.Td>
-                  <Table.Td>
-                    <RunStatus run={r} />
-                    {r.error && (
-                      <Text size="xs" c="red">
-                        {r.error}
-                      </Text>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Card>
+      <RunHistory
+        runs={runs}
+        datasets={datasets.state === 'ready' ? datasets.data : []}
+        onReload={runs.reload}
+      />
       {profiled && <DatasetProfile dataset={profiled} onClose={() => setProfiled(null)} />}
+      {planned && (
+        <PlanEditor
+          dataset={planned}
+          onClose={() => setPlanned(null)}
+          onStarted={() => {
+            setPlanned(null);
+            runs.reload();
+          }}
+        />
+      )}
     </Stack>
   );
 }

@@ -37,13 +37,15 @@ export function ContributionTable({
                   {c.id}
                 </Text>
               </Table.Td>
-              <Table.Td>{c.segment ?? '—'}</Table.Td>
+              <Table.Td>{c.segment ?? t('distribution.allSegments')}</Table.Td>
               <Table.Td>
                 <Text size="sm">{formatDateTime(locale, c.date)}</Text>
               </Table.Td>
               <Table.Td>{c.author}</Table.Td>
               <Table.Td>
-                <Badge variant="light">{t(`home.types.${c.type}`, { defaultValue: c.type })}</Badge>
+                <Badge variant="light" style={{ minWidth: 'max-content' }}>
+                  {t(`home.types.${c.type}`, { defaultValue: c.type })}
+                </Badge>
               </Table.Td>
               <Table.Td maw={420}>
                 <Text size="sm" lineClamp={3}>
