@@ -6,6 +6,8 @@ import { Rng } from '../src/random.ts';
 import { binData } from '../src/trees/gbdt/binning.ts';
 import { type GbdtOptions, GradientBoosting } from '../src/trees/gbdt/gbdt.ts';
 import { GrowerWork, growTree } from '../src/trees/gbdt/grower.ts';
+import { HistogramLayout } from '../src/trees/gbdt/histogram.ts';
+import { HistogramKernel } from '../src/trees/gbdt/histogramKernel.ts';
 import { leafOf, predictRaw } from '../src/trees/treeEnsemble.ts';
 import { expectMlError } from './helpers.ts';
 
@@ -190,7 +192,7 @@ describe('grower', () => {
         maxCatThreshold: 32,
         categoricalSplit: 'sorted',
       },
-      new GrowerWork(binned),
+      new GrowerWork(binned, 31),
     );
     const t = g.tree;
     expect(t.nodeCount).toBe(61);
@@ -207,6 +209,55 @@ describe('grower', () => {
     for (let l = 0; l < g.leafNode.length; l++) {
       for (let q = g.leafStart[l]!; q < g.leafEnd[l]!; q++)
         expect(leafOf(t, xtr.data, rows[q]! * xtr.cols)).toBe(g.leafNode[l]);
+    }
+  });
+});
+
+describe('histogram kernel (WebAssembly)', () => {
+  it("gives exactly the JavaScript loop's histograms: all rows, sparse rows, odd and even column counts", () => {
+    const d = fixture.binary;
+    const { xtr } = split(d);
+    const rng = new Rng(5);
+    const n = xtr.rows;
+    for (const cols of [xtr.cols, xtr.cols - 1]) {
+      const x = matrix(
+        n,
+        cols,
+        Float64Array.from(
+          { length: n * cols },
+          (_, k) => xtr.data[Math.floor(k / cols) * xtr.cols + (k % cols)]!,
+        ),
+      );
+      const binned = binData(x, { maxBins: 255, categorical: new Set(), sampleRows: 200_000, seed: 0 });
+      const plain = new HistogramLayout(binned);
+      const fast = new HistogramLayout(binned);
+      const kernel = HistogramKernel.create(n * fast.nCols + 16 * n + 4 * n + 8 * fast.size, 4)!;
+      expect(kernel).not.toBeNull();
+      fast.useKernel(kernel, kernel.u8(n * fast.nCols)!);
+      const gh = kernel.f64(2 * n)!;
+      for (let k = 0; k < 2 * n; k++) gh[k] = k % 2 === 0 ? rng.normal() : rng.uniform(0.05, 0.25);
+      const rows = kernel.i32(n)!;
+      const sparse = rng.sample(n, n >> 2).sort();
+      rows.set(sparse);
+      const hist = kernel.f64(fast.size)!;
+      const expected = new Float64Array(plain.size);
+      const feats = Int32Array.from({ length: cols }, (_, i) => i);
+      const ghPlain = Float64Array.from(gh);
+      for (const [r, start, end, identity] of [
+        [rows, 0, n, true],
+        [rows, 3, sparse.length - 5, false],
+      ] as const) {
+        hist.fill(7); // stale values must be overwritten
+        expected.fill(7);
+        fast.build(feats, cols, r, start, end, gh, identity, hist);
+        plain.build(feats, cols, Int32Array.from(r), start, end, ghPlain, identity, expected);
+        expect(kernel.owns(hist) && kernel.owns(r)).toBe(true);
+        for (let f = 0; f < cols; f++) {
+          const lo = fast.slotOf[f]! * 256 * 3;
+          for (let j = lo; j < lo + (binned.features[f]!.nBins + 1) * 3; j++)
+            expect(hist[j]).toBe(expected[j]);
+        }
+      }
     }
   });
 });

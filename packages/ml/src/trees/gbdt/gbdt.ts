@@ -216,13 +216,13 @@ export class GradientBoosting {
     for (let i = 0; i < n; i++) raw.set(baseScore, i * nOut);
     const grad = Array.from({ length: nOut }, () => new Float64Array(n));
     const hess = Array.from({ length: nOut }, () => new Float64Array(n));
-    const work = new GrowerWork(binned);
+    const work = new GrowerWork(binned, o.maxLeaves);
     const gp: GrowParams = { ...o, categoricalSplit: o.categoricalSplit, quantized: o.quantizedGradients };
     const nSample = o.subsample < 1 ? Math.max(1, Math.round(o.subsample * n)) : n;
     const nFeat = o.colsampleByTree < 1 ? Math.max(1, Math.round(o.colsampleByTree * p)) : p;
     const sampleRows = Int32Array.from({ length: n }, (_, i) => i);
     const inBag = new Uint8Array(n).fill(1);
-    const rows = new Int32Array(n);
+    const rows = work.rows;
     const allFeats = Int32Array.from({ length: p }, (_, i) => i);
     const valRaw = val ? new Float64Array(val.x.rows * nOut) : null;
     if (valRaw) for (let i = 0; i < val!.x.rows; i++) valRaw.set(baseScore, i * nOut);

@@ -1,6 +1,7 @@
 import type { DecisionTree } from '../treeEnsemble.ts';
 import type { BinnedData } from './binning.ts';
 import { HistogramLayout } from './histogram.ts';
+import { HistogramKernel } from './histogramKernel.ts';
 import { findBestSplit, SplitInfo, type SplitParams, SplitScratch } from './splitFinder.ts';
 
 /** Growth limits for one tree. */
@@ -25,7 +26,11 @@ export interface GrownTree {
   binGoLeft: Uint8Array;
 }
 
-/** Buffers reused across trees: histogram pool, partition scratch, the bins column-major. */
+/**
+ * Buffers reused across trees: histogram pool, partition scratch, the bins column-major, and
+ * the rows, gradients and histograms in the memory of a `HistogramKernel` (when WebAssembly is
+ * there and the memory can be had; else ordinary typed arrays and the JavaScript loop).
+ */
 export class GrowerWork {
   readonly scratch: Int32Array;
   /**
@@ -40,9 +45,12 @@ export class GrowerWork {
   readonly layout: HistogramLayout;
   /** Gradients and hessians interleaved (gh[2 r], gh[2 r + 1]): one cache line per row. */
   readonly gh: Float64Array;
+  /** The rows given to `growTree` (n): partitioned in place, read by the histogram kernel. */
+  readonly rows: Int32Array;
   private readonly pool: Float64Array[] = [];
 
-  constructor(d: BinnedData) {
+  /** `maxLeaves`: the most histograms alive at once (one per open leaf), made in advance in the kernel's memory. */
+  constructor(d: BinnedData, maxLeaves: number) {
     this.scratch = new Int32Array(d.n);
     const { n, p, bins } = d;
     this.colBins = new Uint8Array(n * p);
@@ -50,8 +58,29 @@ export class GrowerWork {
       const o = i * p;
       for (let f = 0; f < p; f++) this.colBins[f * n + i] = bins[o + f]!;
     }
-    this.layout = new HistogramLayout(d);
-    this.gh = new Float64Array(2 * n);
+    const layout = new HistogramLayout(d);
+    this.layout = layout;
+    const span = HistogramKernel.span;
+    const nHist = maxLeaves + 1;
+    const kernel = HistogramKernel.create(
+      span(n * layout.nCols) + span(16 * n) + span(4 * n) + nHist * span(8 * layout.size),
+      3 + nHist,
+    );
+    const codes = kernel?.u8(n * layout.nCols);
+    const gh = kernel?.f64(2 * n);
+    const rows = kernel?.i32(n);
+    if (kernel && codes && gh && rows) {
+      layout.useKernel(kernel, codes);
+      this.gh = gh;
+      this.rows = rows;
+      for (let k = 0; k < nHist; k++) {
+        const h = kernel.f64(layout.size);
+        if (h !== null) this.pool.push(h);
+      }
+    } else {
+      this.gh = new Float64Array(2 * n);
+      this.rows = new Int32Array(n);
+    }
   }
 
   take(): Float64Array {

@@ -1,4 +1,5 @@
 import { type BinnedData, STRIDE } from './binning.ts';
+import type { HistogramKernel } from './histogramKernel.ts';
 
 /**
  * Histograms of one node: slots of STRIDE bins, each bin three doubles: gradient sum, hessian
@@ -44,8 +45,10 @@ export class HistogramLayout {
   readonly size: number;
   /** Histogram slot of each feature. */
   readonly slotOf: Int32Array;
-  /** Columns: n x nCols codes, row-major. */
-  readonly codes: Uint8Array;
+  /** Columns: n x nCols codes, row-major (moved into the kernel's memory by `useKernel`). */
+  codes: Uint8Array;
+  /** The WebAssembly histogram loop, when `useKernel` gave one. */
+  private kernel: HistogramKernel | null = null;
   readonly nCols: number;
   /** Codes each column uses (its histogram's extent). */
   readonly colCodes: Int32Array;
@@ -158,6 +161,17 @@ export class HistogramLayout {
   }
 
   /**
+   * Builds histograms with `kernel` from now on: the codes move into its memory (`codes`, a view
+   * of it, n x nCols bytes), and `build` runs the kernel whenever the rows, gradients and
+   * histograms it gets are views of that memory too.
+   */
+  useKernel(kernel: HistogramKernel, codes: Uint8Array): void {
+    codes.set(this.codes);
+    this.codes = codes;
+    this.kernel = kernel;
+  }
+
+  /**
    * Fills `hist` with the histograms of rows[start, end) over the features feats[0 .. nFeats)
    * (all p: every column; else the columns holding one of them), gradients and hessians
    * interleaved in `gh` (gh[2 r], gh[2 r + 1]). `identity`: rows[k] = k (the root without row
@@ -179,7 +193,10 @@ export class HistogramLayout {
     const { codes, nCols, colCodes } = this;
     if (nFeats === this.p) {
       for (let c = 0; c < nCols; c++) hist.fill(0, c * STRIDE * SLOT, (c * STRIDE + colCodes[c]!) * SLOT);
-      if (identity) {
+      const k = this.kernel;
+      if (packing === null && k !== null && k.owns(hist) && k.owns(gh) && (identity || k.owns(rows))) {
+        k.accumulate(codes, nCols, identity ? null : rows, start, end, gh, hist);
+      } else if (identity) {
         if (packing !== null) accumulatePacked(codes, nCols, null, start, end, gh, hist);
         else accumulateAll(codes, nCols, null, start, end, gh, hist);
       } else {
