@@ -204,7 +204,10 @@ export function PlanForm({
         w={260}
       />
       {mode === 'steps' ? (
-        <PlanStepList steps={steps} onChange={(i, next) => setSteps(steps.map((s, j) => (j === i ? next : s)))} />
+        <PlanStepList
+          steps={steps}
+          onChange={(i, next) => setSteps(steps.map((s, j) => (j === i ? next : s)))}
+        />
       ) : (
         <JsonInput
           label={t('plan.json')}
@@ -225,7 +228,12 @@ export function PlanForm({
               <Button
                 size="compact-xs"
                 variant="light"
-                onClick={() => setSteps([...steps, { enabled: true, step: { ...(w.suggestion as PlanStep), note: w.message } }])}
+                onClick={() =>
+                  setSteps([
+                    ...steps,
+                    { enabled: true, step: { ...(w.suggestion as PlanStep), note: w.message } },
+                  ])
+                }
                 aria-label={t('plan.addFor', { message: w.message })}
               >
                 {t('plan.add')}
@@ -262,10 +270,18 @@ export function PlanEditor({
 }) {
   const { t } = useTranslation();
   const id = encodeURIComponent(dataset.id);
-  const suggested = useApi(`plan:${dataset.id}`, (signal) => api<SuggestedPlan>(`/api/datasets/${id}/plan`, { signal }));
+  const suggested = useApi(`plan:${dataset.id}`, (signal) =>
+    api<SuggestedPlan>(`/api/datasets/${id}/plan`, { signal }),
+  );
   const idColumns = dataset.columns.filter((c) => c.role === 'id').map((c) => c.name);
   return (
-    <Drawer opened onClose={onClose} position="right" size="xl" title={<Title order={3}>{t('plan.title', { name: dataset.name })}</Title>}>
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title={<Title order={3}>{t('plan.title', { name: dataset.name })}</Title>}
+    >
       {suggested.state === 'loading' && <Loading />}
       {suggested.state === 'error' && <ErrorState error={suggested.error} onRetry={suggested.reload} />}
       {suggested.state === 'ready' && (

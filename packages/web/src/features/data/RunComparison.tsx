@@ -39,7 +39,8 @@ export function RunComparison({ comparison }: { comparison: Comparison }) {
     [t('compare.insiders'), (s) => (s.insiders ? formatInteger(lng, s.insiders.count) : dash)],
     [t('compare.insidersRevenue'), (s) => (s.insiders ? formatPercent(lng, s.insiders.revenueShare) : dash)],
   ];
-  const cell = (from: number, to: number) => moves.find((m) => m.from === from && m.to === to)?.customers ?? 0;
+  const cell = (from: number, to: number) =>
+    moves.find((m) => m.from === from && m.to === to)?.customers ?? 0;
   const stayed = moves.filter((m) => m.from === m.to).reduce((s, m) => s + m.customers, 0);
   const both = moves.reduce((s, m) => s + m.customers, 0);
   return (

@@ -41,7 +41,8 @@ export function RunHistory({
     ),
   );
   const nameOf = (id: string) => datasets.find((d) => d.id === id)?.name ?? '—';
-  const shown = runs.state === 'ready' ? runs.data.filter((r) => !datasetId || r.datasetId === datasetId) : [];
+  const shown =
+    runs.state === 'ready' ? runs.data.filter((r) => !datasetId || r.datasetId === datasetId) : [];
   const pickedRuns = runs.state === 'ready' ? runs.data.filter((r) => picked.includes(r.id)) : [];
   const sameDataset = pickedRuns.length === 2 && pickedRuns[0]!.datasetId === pickedRuns[1]!.datasetId;
   // Oldest first, so "A" is the earlier run and the cross-table reads from before to after.
@@ -150,7 +151,9 @@ export function RunHistory({
             </Button>
           </Group>
           {comparison.state === 'loading' && <Loading />}
-          {comparison.state === 'error' && <ErrorState error={comparison.error} onRetry={comparison.reload} />}
+          {comparison.state === 'error' && (
+            <ErrorState error={comparison.error} onRetry={comparison.reload} />
+          )}
           {comparison.state === 'ready' && <RunComparison comparison={comparison.data} />}
         </Card>
       )}

@@ -33,7 +33,9 @@ export interface EditableStep {
 /** Columns a step drops (drop_columns) that the profile reads as the customer id. */
 export function dropsId(step: PlanStep, idColumns: readonly string[]): string[] {
   if (step.op !== 'drop_columns' || !Array.isArray(step['columns'])) return [];
-  return (step['columns'] as unknown[]).filter((c): c is string => typeof c === 'string' && idColumns.includes(c));
+  return (step['columns'] as unknown[]).filter(
+    (c): c is string => typeof c === 'string' && idColumns.includes(c),
+  );
 }
 
 /**
@@ -42,7 +44,9 @@ export function dropsId(step: PlanStep, idColumns: readonly string[]): string[] 
  */
 export function initialSteps(plan: Plan, idColumns: readonly string[]): EditableStep[] {
   return plan.steps.map((step) =>
-    dropsId(step, idColumns).length > 0 ? { enabled: false, step, offBecause: 'dropsId' } : { enabled: true, step },
+    dropsId(step, idColumns).length > 0
+      ? { enabled: false, step, offBecause: 'dropsId' }
+      : { enabled: true, step },
   );
 }
 
@@ -66,9 +70,10 @@ export function setParameter(step: PlanStep, field: string, typed: string): Plan
       .map((p) => p.trim())
       .filter((p) => p !== '');
     // A list of numbers stays numbers (sentinel values such as 9999).
-    value = before.every((v) => typeof v === 'number') && parts.every((p) => Number.isFinite(Number(p)))
-      ? parts.map(Number)
-      : parts;
+    value =
+      before.every((v) => typeof v === 'number') && parts.every((p) => Number.isFinite(Number(p)))
+        ? parts.map(Number)
+        : parts;
   } else if (typeof before === 'number') {
     value = typed.trim() === '' || !Number.isFinite(Number(typed)) ? typed : Number(typed);
   } else if (typeof before === 'boolean') {
