@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze.ts';
+import { registerAsk } from './commands/ask.ts';
 import { registerChurn, registerExplain } from './commands/churn.ts';
 import { registerClean } from './commands/clean.ts';
 import { registerCluster } from './commands/cluster.ts';
@@ -13,6 +14,7 @@ import { registerProfile } from './commands/profile.ts';
 import { registerRetention } from './commands/retention.ts';
 import { registerSelect } from './commands/select.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSql } from './commands/sql.ts';
 import { registerTest } from './commands/test.ts';
 import { describeError } from './errors.ts';
 
@@ -42,6 +44,8 @@ registerTest(program);
 registerForecast(program);
 registerRetention(program);
 registerServe(program);
+registerSql(program);
+registerAsk(program);
 
 try {
   await program.parseAsync(process.argv);

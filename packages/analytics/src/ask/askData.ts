@@ -4,7 +4,8 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { askSystemPrompt, RUN_SQL_TOOL } from './askPrompt.ts';
-import { describeLlmFailure, type LlmEndpoint, noLlmMessage, normaliseLlmUrl } from './llmEndpoint.ts';
+import { describeLlmFailure } from './describeLlmFailure.ts';
+import { type LlmEndpoint, noLlmMessage, normaliseLlmUrl } from './llmEndpoint.ts';
 import type { RunSql, SqlCell, SqlResult } from './openRunSql.ts';
 
 /** One query the model asked for, and what came of it. */
@@ -42,7 +43,7 @@ export interface AskResult {
 export interface AskOptions {
   /** The endpoint; null: the answer is `not_configured`. */
   llm: LlmEndpoint | null;
-  /** Where this surface takes the endpoint, for messages ("Set it with --llm-url ..."). */
+  /** Where this surface takes the endpoint, for messages ("The endpoint comes from --llm-url ..."). */
   setup: string;
   /** Chat completions at most (default 6); the last one may not call the tool. */
   maxRounds?: number;

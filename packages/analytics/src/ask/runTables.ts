@@ -53,7 +53,7 @@ export function findRunFolder(dir: string): RunFolder {
   if (files.length === 0 && segments === null) {
     throw new InputError(
       'NOT_A_RUN_FOLDER',
-      `${dir} is not a run folder: it has none of ${FILE_TABLES.map((t) => `${t}.parquet`).join(', ')} or segments.json; point at the folder \`clientele analyze --out DIR\` wrote`,
+      `${dir} is not a run folder: it has none of assignments.parquet, scores.parquet, value.parquet, insiders.parquet, selection.csv or segments.json; point at the folder \`clientele analyze --out DIR\` wrote`,
     );
   }
   const report = readJson<RunReport>(join(abs, 'run.json'));
