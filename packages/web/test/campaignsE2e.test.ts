@@ -304,6 +304,20 @@ describe('campaigns in a browser, against clientele serve --demo', () => {
     await page.getByTestId('contribution-table').getByText('Plan review, Centro').waitFor();
     await shot(page, 'home');
 
+    // The campaign in Spanish: its sections, and the uplift in Spanish number format.
+    await page.goto(campaignUrl);
+    await page.getByTestId('language-switcher').getByText('ES').click();
+    await page.getByRole('heading', { name: 'Resultados frente al grupo de control' }).waitFor();
+    await page.getByRole('heading', { name: 'Entregas' }).waitFor();
+    const spanish = new Intl.NumberFormat('es', {
+      style: 'percent',
+      maximumFractionDigits: 1,
+      signDisplay: 'exceptZero',
+    });
+    await expect(textOf(page, 'results-uplift')).resolves.toBe(spanish.format(expected));
+    await shot(page, 'campaign-es');
+    await page.getByTestId('language-switcher').getByText('EN').click();
+
     // Marketing may not change the channels; a manager sees the settings, with no secret shown.
     await expect(page.getByRole('navigation').getByRole('link', { name: 'Channels' }).count()).resolves.toBe(
       0,

@@ -30,7 +30,9 @@ function EffectRow({ label, e, locale }: { label: React.ReactNode; e: CampaignEf
       <Table.Td ta="right">{formatPercent(locale, e.treated.churnRate)}</Table.Td>
       <Table.Td ta="right">{formatPercent(locale, e.control.churnRate)}</Table.Td>
       <Table.Td ta="right">{formatSignedPercent(locale, e.churn.uplift)}</Table.Td>
-      <Table.Td ta="right">{interval(locale, e.churn.confidenceInterval)}</Table.Td>
+      <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+        {interval(locale, e.churn.confidenceInterval)}
+      </Table.Td>
       <Table.Td ta="right">{formatPercent(locale, e.churn.probabilityHelped, 0)}</Table.Td>
     </Table.Tr>
   );
