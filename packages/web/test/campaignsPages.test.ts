@@ -12,6 +12,9 @@ import {
   listCampaigns,
   listOutbox,
 } from '../src/api/campaigns.ts';
+import type { Action, Me } from '../src/api/types.ts';
+import { Layout } from '../src/app/Layout.tsx';
+import { SessionContext } from '../src/app/session.ts';
 import { CampaignTable } from '../src/features/campaigns/CampaignTable.tsx';
 import { CopyProblems, WriterNote } from '../src/features/campaigns/CopyProblems.tsx';
 import { FilterSummary } from '../src/features/campaigns/FilterSummary.tsx';
@@ -356,5 +359,38 @@ describe('the campaigns api', () => {
     ]);
     expect((calls[3]!.init.headers as Record<string, string>)['content-type']).toBe('text/csv');
     expect(calls[3]!.init.method).toBe('POST');
+  });
+});
+
+describe('the navigation', () => {
+  function nav(permissions: Action[]): string {
+    const me: Me = {
+      user: { id: 'u1', email: 'x@demo.clientele', name: 'X' },
+      organisation: { id: 'o1', name: 'Org' },
+      memberships: [],
+      permissions,
+      csrfToken: null,
+    };
+    const session = { me, can: (a: Action) => permissions.includes(a), signOut: async () => {} };
+    const html = render(
+      createElement(
+        SessionContext.Provider,
+        { value: session },
+        createElement(Layout, { page: 'campaigns', children: null }),
+      ),
+      'en',
+    );
+    return [...html.matchAll(/<a[^>]*href="([^"]+)"/g)].map((m) => m[1]!).join(' ');
+  }
+
+  it('offers a new campaign to those who may send, the channels to managers, the history and outbox to all', () => {
+    expect(nav(['look_up_customers'])).toBe(
+      '/ /data /charts /segments /insiders /lookout /manager /campaigns /outbox',
+    );
+    expect(nav(['look_up_customers', 'send_campaigns'])).toContain('/campaigns/new /campaigns /outbox');
+    expect(nav(['look_up_customers', 'send_campaigns'])).not.toContain('/settings');
+    expect(nav(['look_up_customers', 'send_campaigns', 'manage_members'])).toMatch(
+      /\/campaigns\/new \/campaigns \/outbox \/settings$/,
+    );
   });
 });
