@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerAsk } from './commands/ask.ts';
+import { registerCampaigns } from './commands/campaigns.ts';
 import { registerChurn, registerExplain } from './commands/churn.ts';
 import { registerClean } from './commands/clean.ts';
 import { registerCluster } from './commands/cluster.ts';
@@ -29,6 +30,7 @@ const program = new Command('clientele')
   .showHelpAfterError()
   .exitOverride();
 registerAnalyze(program);
+registerCampaigns(program);
 registerCluster(program);
 registerSelect(program);
 registerEmbed(program);

@@ -10,6 +10,7 @@ interface ServeFlags {
   filesDir?: string;
   demo?: boolean;
   demoTelcoRows?: number;
+  publicUrl?: string;
 }
 
 const DEFAULT_DATA_DIR = '.clientele/data';
@@ -39,6 +40,10 @@ export function registerServe(program: Command): void {
       `where uploaded datasets are kept (default: <data-dir>/files with the embedded store, ${DEFAULT_FILES_DIR} with PostgreSQL)`,
     )
     .option(
+      '--public-url <url>',
+      'where providers and recipients reach this server (Twilio status callbacks, unsubscribe links); default: the address it listens on',
+    )
+    .option(
       '--demo',
       'a demo organisation (made once): a user for each role, the synthetic telco snapshot and transaction log analysed in the background',
     )
@@ -58,7 +63,7 @@ async function runServe(flags: ServeFlags): Promise<void> {
   const databaseUrl =
     flags.databaseUrl ?? (flags.dataDir === undefined ? process.env['DATABASE_URL'] : undefined);
   // Loaded here, not at the top: the server's dependencies would slow every other command's start.
-  const { buildApp, openStore, redact, runJobs, seedDemo, DEMO_PASSWORD, DEMO_USERS, StoreError } =
+  const { buildApp, openStore, redact, runJobs, sendJobs, seedDemo, DEMO_PASSWORD, DEMO_USERS, StoreError } =
     await import('@clientele/server');
 
   const where = databaseUrl
@@ -79,7 +84,11 @@ async function runServe(flags: ServeFlags): Promise<void> {
   const filesDir =
     flags.filesDir ?? (databaseUrl ? DEFAULT_FILES_DIR : join(flags.dataDir ?? DEFAULT_DATA_DIR, 'files'));
   process.stderr.write(`clientele serve: uploaded files go to ${filesDir}\n`);
-  const app = await buildApp({ store, dataDir: filesDir });
+  const app = await buildApp({
+    store,
+    dataDir: filesDir,
+    ...(flags.publicUrl ? { campaigns: { publicUrl: flags.publicUrl } } : {}),
+  });
   let url: string;
   try {
     url = await app.listen({ host: HOST, port: flags.port });
@@ -90,6 +99,8 @@ async function runServe(flags: ServeFlags): Promise<void> {
     }
     throw err;
   }
+  // Campaign links and Twilio callbacks point here unless a public URL was given.
+  sendJobs(app).publicUrl ??= url;
   process.stdout.write(
     `Clientele server: ${url} (health: ${url}/api/health, API: ${url}/api/openapi.json)\n`,
   );

@@ -179,6 +179,11 @@ export class SendJobs {
       });
   }
 
+  /** Whether no campaign is queued or sending. */
+  async isIdle(): Promise<boolean> {
+    return (await openCampaigns(this.store.db)).length === 0;
+  }
+
   /** Resolves when no campaign is queued or sending (tests). */
   async idle(timeoutMs = 60_000): Promise<void> {
     const until = Date.now() + timeoutMs;
@@ -267,7 +272,20 @@ export class SendJobs {
     if (channel.reconcile) {
       // Slack for clocks: the provider's timestamps against ours.
       const since = new Date(row.handed_at.getTime() - 60_000);
-      const found = await channel.reconcile(this.message(campaign, row), since);
+      let found: Awaited<ReturnType<NonNullable<Channel['reconcile']>>>;
+      try {
+        found = await channel.reconcile(this.message(campaign, row), since);
+      } catch (err) {
+        // The provider cannot be asked now: the row stays `sending`, unclaimed, for a later round.
+        await this.store.db
+          .updateTable('deliveries')
+          .set({ claimed_by: null, updated_at: new Date() })
+          .where('campaign_id', '=', row.campaign_id)
+          .where('customer_id', '=', row.customer_id)
+          .where('claimed_by', '=', this.workerId)
+          .execute();
+        throw err;
+      }
       if (found.found) {
         await this.release(row, {
           status: 'sent',
@@ -430,6 +448,11 @@ export class SendJobs {
       outcome = await channel.send(message);
     } catch (err) {
       outcome = { status: 'temporary_failure', error: (err as Error).message };
+    }
+    // A dropped connection may hide a message the provider took: ask before sending it again.
+    if (outcome.status === 'temporary_failure' && channel.reconcile) {
+      const found = await channel.reconcile(message, new Date(Date.now() - 60_000)).catch(() => undefined);
+      if (found?.found) outcome = { status: 'sent', providerId: found.providerId };
     }
     if (outcome.status === 'sent') {
       // A status callback may have come first (the webhook keeps provider_status): honour it.
