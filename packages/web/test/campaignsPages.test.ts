@@ -376,7 +376,7 @@ describe('the navigation', () => {
       createElement(
         SessionContext.Provider,
         { value: session },
-        createElement(Layout, { page: 'campaigns', children: null }),
+        createElement(Layout, { page: 'campaigns' } as Parameters<typeof Layout>[0], 'page'),
       ),
       'en',
     );
