@@ -527,6 +527,15 @@ for (const kind of STORE_KINDS) {
           return { url: `/api/datasets/${first.id}/plan` };
         },
         'POST /api/runs/:runId/cancel': async () => ({ url: `/api/runs/${await queuedRun()}/cancel` }),
+        'GET /api/runs/:runId/schema': async () => ({ url: `/api/runs/${published.id}/schema` }),
+        'POST /api/runs/:runId/sql': async () => ({
+          url: `/api/runs/${published.id}/sql`,
+          payload: { sql: 'SELECT count(*) FROM scores' },
+        }),
+        'POST /api/runs/:runId/ask': async () => ({
+          url: `/api/runs/${published.id}/ask`,
+          payload: { question: 'how many customers?' },
+        }),
         'GET /api/datasets/:datasetId/results': async () => ({ url: `/api/datasets/${first.id}/results` }),
         'GET /api/datasets/:datasetId/results/versions': async () => ({
           url: `/api/datasets/${first.id}/results/versions`,

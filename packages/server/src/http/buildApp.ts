@@ -19,6 +19,7 @@ import { type AuthOptions, resolveAuthOptions } from './auth/options.ts';
 import { guard } from './auth/principal.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import type { Access } from './permissions.ts';
+import { askRoutes } from './routes/ask.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
@@ -186,6 +187,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (options.runs?.start !== false) app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => jobs.stop());
   await app.register(runRoutes(options.store, jobs, dataDir));
+  await app.register(askRoutes(options.store, dataDir));
   await app.register(planRoutes(options.store, dataDir));
   await app.register(runCompareRoutes(options.store));
   await app.register(segmentRoutes(options.store));

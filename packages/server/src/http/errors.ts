@@ -9,6 +9,10 @@ export const ERROR_STATUS = {
   UNKNOWN_FIELD: 400,
   TOO_LONG: 400,
   BAD_REQUEST: 400,
+  /** A statement the SQL console will not run (a write, a file, another table): audited. */
+  SQL_REFUSED: 400,
+  /** A read-only statement DuckDB could not run (a wrong column, the time limit). */
+  SQL_FAILED: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
