@@ -35,6 +35,7 @@ describe('checkSql: one read-only SELECT over the run tables, by DuckDB’s pars
     "SELECT 'read_csv(''/etc/passwd'')' AS just_text",
     '  SELECT 1;  ',
     'DESCRIBE scores',
+    "PIVOT scores ON risk_tier IN ('High', 'Low') USING count(*) GROUP BY segment",
   ])('accepts %s', async (sql) => {
     expect(await checkSql(db, sql, TABLES)).toEqual({ ok: true });
   });
@@ -54,6 +55,10 @@ describe('checkSql: one read-only SELECT over the run tables, by DuckDB’s pars
     ['WITH x AS (SELECT 1) INSERT INTO scores SELECT * FROM x', 'NOT_A_SELECT', /not a SELECT/],
     ['SELECT 1; DROP VIEW scores', 'SEVERAL_STATEMENTS', /2 statements/],
     ['SELECT 1; SELECT 2', 'SEVERAL_STATEMENTS', /one SELECT query at a time/],
+    ['PIVOT scores ON risk_tier USING count(*)', 'SEVERAL_STATEMENTS', /a PIVOT lists its values/],
+    ["SUMMARIZE 'file.csv'", 'READS_FILES', /"file\.csv" looks like a file/],
+    ["FROM glob('/data/runs/*')", 'READS_FILES', /glob\(\.\.\.\) is not allowed/],
+    ['SELECT * FROM system.main.duckdb_tables', 'UNKNOWN_TABLE', /system\.main\.duckdb_tables/],
     ["SELECT * FROM read_csv('/etc/passwd')", 'READS_FILES', /read_csv\(\.\.\.\) is not allowed/],
     [
       "SELECT * FROM scores WHERE customer_id IN (SELECT * FROM read_text('/etc/hostname'))",

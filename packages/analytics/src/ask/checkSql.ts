@@ -62,7 +62,8 @@ export async function checkSql(
   if (count > 1) {
     return refuse(
       'SEVERAL_STATEMENTS',
-      `${count} statements were sent; run one SELECT query at a time (no ";" between statements)`,
+      // DuckDB reads a PIVOT whose values are not listed as two statements (it makes a type first).
+      `${count} statements were sent; run one SELECT query at a time (no ";" between statements; a PIVOT lists its values: PIVOT t ON c IN ('a', 'b') USING count(*))`,
     );
   }
   const tree = await serialize(db, text);
