@@ -9,6 +9,7 @@ import { ChannelSettingsPage } from '../features/campaigns/ChannelSettingsPage.t
 import { DistributionPage } from '../features/campaigns/DistributionPage.tsx';
 import { OutboxPage } from '../features/campaigns/OutboxPage.tsx';
 import { DataPage } from '../features/data/DataPage.tsx';
+import { ExplorePage } from '../features/explore/ExplorePage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { InsidersPage } from '../features/insiders/InsidersPage.tsx';
 import { LookoutPage } from '../features/lookout/LookoutPage.tsx';
@@ -56,6 +57,8 @@ function Page({ page, path }: { page: PageId; path: string }) {
           <ChartsPage />
         </Suspense>
       );
+    case 'explore':
+      return <ExplorePage />;
     case 'segments':
       return <SegmentsPage />;
     case 'insiders':

@@ -17,7 +17,16 @@ import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { linkClick } from './router.ts';
 import { useSession } from './session.ts';
 
-const MAIN_PAGES = ['home', 'data', 'charts', 'segments', 'insiders', 'lookout', 'manager'] as const;
+const MAIN_PAGES = [
+  'home',
+  'data',
+  'charts',
+  'explore',
+  'segments',
+  'insiders',
+  'lookout',
+  'manager',
+] as const;
 /** The campaign screens, below the others: a new campaign, the history, the outbox, the channels. */
 const CAMPAIGN_PAGES = ['distribution', 'campaigns', 'outbox', 'settings'] as const;
 export const PAGES = [...MAIN_PAGES, ...CAMPAIGN_PAGES] as const;
