@@ -73,6 +73,8 @@ function recommend(tier: string | null, insider: boolean, top: { feature: string
 /** A customer's record in one dataset, with what that dataset's published run says of them. */
 export interface LookoutRecord extends CustomerRecord {
   analysis: CustomerAnalysis | null;
+  /** The messages this dataset's campaigns sent the customer, newest first (at most 20). */
+  messages: ReceivedMessage[];
 }
 
 /** One row of the Lookout query: a customer's record in one dataset, with the published results. */
@@ -86,7 +88,23 @@ interface LookoutRow extends CustomerRecord {
   insider: boolean | null;
   /** JSON [name, description] of the segment as one of the person's teams named it. */
   team_name: string | null;
+  /** JSON array of the messages the customer received from this dataset's campaigns, newest first. */
+  messages: string | null;
 }
+
+/** A message a customer received (a campaign's delivery that went out), for Lookout. */
+export interface ReceivedMessage {
+  campaignId: string;
+  campaign: string;
+  channel: string;
+  subject: string | null;
+  body: string;
+  status: 'sent' | 'delivered' | 'failed';
+  at: string;
+}
+
+/** How many of a customer's messages Lookout shows. */
+export const LOOKOUT_MESSAGES = 20;
 
 /** The Lookout query ($1 organisation, $2 customer id, $3 the person's team ids); see lookoutRecords. */
 export const LOOKOUT_SQL = `
@@ -98,7 +116,18 @@ export const LOOKOUT_SQL = `
            where n.run_id = p.run_id and n.org_id = c.org_id and n.segment_id = r.segment::text
              and n.team_id = any($3::text[])
            order by n.updated_at desc
-           limit 1) as team_name
+           limit 1) as team_name,
+         (select json_agg(json_build_object('campaignId', m.campaign_id, 'campaign', m.name, 'channel', m.channel,
+                                            'subject', m.subject, 'body', m.body, 'status', m.status, 'at', m.at)
+                          order by m.at desc)::text
+            from (select d.campaign_id, k.name, d.channel, d.subject, d.body, d.status,
+                         coalesce(d.delivered_at, d.sent_at, d.updated_at) as at
+                    from deliveries d
+                    join campaigns k on k.org_id = d.org_id and k.id = d.campaign_id
+                   where d.org_id = c.org_id and d.customer_id = c.customer_id and k.dataset_id = c.dataset_id
+                     and d.status in ('sent', 'delivered', 'failed')
+                   order by at desc
+                   limit ${LOOKOUT_MESSAGES}) m) as messages
     from customers c
     join datasets d on d.org_id = c.org_id and d.id = c.dataset_id
     left join published_results p on p.org_id = c.org_id and p.dataset_id = c.dataset_id
@@ -123,8 +152,18 @@ export async function lookoutRecords(
   const rows = await lookoutQuery(store, [input.orgId, input.customerId, input.teamIds]);
   const out: LookoutRecord[] = [];
   for (const row of rows) {
-    const { run_id, version, segment, churn_probability, risk_tier, reasons, insider, team_name, ...record } =
-      row;
+    const {
+      run_id,
+      version,
+      segment,
+      churn_probability,
+      risk_tier,
+      reasons,
+      insider,
+      team_name,
+      messages,
+      ...record
+    } = row;
     let analysis: CustomerAnalysis | null = null;
     if (run_id !== null && version !== null && segment !== null) {
       const suggested = (await suggestedNames(db, run_id)).names.get(segment);
@@ -148,7 +187,11 @@ export async function lookoutRecords(
         recommendation: recommend(risk_tier, insider ?? false, said[0]),
       };
     }
-    out.push({ ...record, analysis });
+    out.push({
+      ...record,
+      analysis,
+      messages: messages === null ? [] : (JSON.parse(messages) as ReceivedMessage[]),
+    });
   }
   return out;
 }

@@ -630,6 +630,34 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('runs').addColumn('plan', 'jsonb').execute();
     },
   },
+  '0007_deliveries_by_customer': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Lookout lists the messages a customer received, by (organisation, customer id).
+      await db.schema
+        .createIndex('deliveries_customer_idx')
+        .on('deliveries')
+        .columns(['org_id', 'customer_id'])
+        .execute();
+    },
+  },
+  '0008_charts': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // A team's saved charts (E11): the spec only; the figures are computed from the newest run.
+      await db.schema
+        .createTable('charts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+        .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id').onDelete('cascade'))
+        .addColumn('dataset_id', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('spec', 'jsonb', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('charts_team_idx').on('charts').columns(['org_id', 'team_id']).execute();
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

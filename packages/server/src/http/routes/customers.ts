@@ -100,6 +100,21 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
               analysis: analysisSchema
                 .nullable()
                 .describe("what the dataset's published run says of the customer; null before any run"),
+              messages: z
+                .array(
+                  z.object({
+                    campaignId: z.string(),
+                    campaign: z.string(),
+                    channel: z.string(),
+                    subject: z.string().nullable(),
+                    body: z.string(),
+                    status: z.enum(['sent', 'delivered', 'failed']),
+                    at: z.string().describe('when it was delivered, sent, or last tried (ISO 8601)'),
+                  }),
+                )
+                .describe(
+                  "the messages this dataset's campaigns sent the customer, newest first (at most 20)",
+                ),
               datasets: z
                 .array(z.object({ id: z.string(), name: z.string() }))
                 .describe('every live dataset holding this customer id, newest first'),
@@ -124,6 +139,7 @@ export function customerRoutes(store: Store): FastifyPluginAsyncZod {
         }
         return {
           analysis: record.analysis,
+          messages: record.messages,
           customer: {
             id: record.customer_id,
             datasetId: record.dataset_id,
