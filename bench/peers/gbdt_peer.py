@@ -1,7 +1,10 @@
 """scikit-learn and XGBoost contestants of the `gbdt` task of `npm run bench`.
 
-Usage: python3 gbdt_peer.py CONTESTANT --input CSV --meta JSON [--threads N] [--shap-rows N]
+Usage: python3 gbdt_peer.py CONTESTANT --input CSV --meta JSON [--threads N] [--shap-rows N] [--warm]
   (--threads 0 or absent: the library's default, every core)
+  --warm: after the timed fit, fit a second model the same way in the same process and time it
+  too (`warm_fit_seconds`, `warm_fit_cpu_seconds`): the fit without the first call's one-time
+  costs (lazy imports, thread pools, allocator warm-up), to set beside ours fitted twice.
   CONTESTANT: version | sklearn | xgboost
 
 Reads the encoded matrix the bench wrote (numbers; empty cell = NaN; the sidecar JSON names the
@@ -40,6 +43,15 @@ def load(a, np, pd):
     return meta, x[~test], y[~test], x[test], y[test]
 
 
+def timed_fit(make, x, y):
+    """Wall and CPU seconds of make().fit(x, y)."""
+    clf = make()
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    clf.fit(x, y)
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("contestant", choices=["version", "sklearn", "xgboost"])
@@ -47,6 +59,7 @@ def main() -> None:
     p.add_argument("--meta")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--shap-rows", type=int, default=0)
+    p.add_argument("--warm", action="store_true")
     a = p.parse_args()
 
     try:
@@ -77,17 +90,20 @@ def main() -> None:
         meta, x_tr, y_tr, x_te, y_te = load(a, np, pd)
         mask = np.zeros(x_tr.shape[1], dtype=bool)
         mask[meta["categorical"]] = True
-        clf = HistGradientBoostingClassifier(
-            max_iter=100,
-            max_leaf_nodes=31,
-            learning_rate=0.1,
-            min_samples_leaf=20,
-            l2_regularization=0.0,
-            max_bins=255,
-            early_stopping=False,
-            categorical_features=mask,
-            random_state=0,
-        )
+        def make():
+            return HistGradientBoostingClassifier(
+                max_iter=100,
+                max_leaf_nodes=31,
+                learning_rate=0.1,
+                min_samples_leaf=20,
+                l2_regularization=0.0,
+                max_bins=255,
+                early_stopping=False,
+                categorical_features=mask,
+                random_state=0,
+            )
+
+        clf = make()
         limit = None
         if a.threads > 0:
             from threadpoolctl import threadpool_limits
@@ -100,6 +116,7 @@ def main() -> None:
         c1 = time.process_time()
         proba = clf.predict_proba(x_te)[:, 1]
         t2 = time.perf_counter()
+        warm = timed_fit(make, x_tr, y_tr) if a.warm else None
         if limit is not None:
             limit.unregister()
         out = {"version": sklearn.__version__, "threads": a.threads if a.threads > 0 else "OpenMP default"}
@@ -111,20 +128,24 @@ def main() -> None:
             return
         meta, x_tr, y_tr, x_te, y_te = load(a, np, pd)
         threads = a.threads if a.threads > 0 else None
-        clf = xgb.XGBClassifier(
-            tree_method="hist",
-            grow_policy="lossguide",
-            max_leaves=31,
-            max_depth=0,
-            n_estimators=100,
-            learning_rate=0.1,
-            max_bin=255,
-            reg_lambda=0.0,
-            min_child_weight=1.0,
-            enable_categorical=False,
-            n_jobs=threads,
-            random_state=0,
-        )
+
+        def make():
+            return xgb.XGBClassifier(
+                tree_method="hist",
+                grow_policy="lossguide",
+                max_leaves=31,
+                max_depth=0,
+                n_estimators=100,
+                learning_rate=0.1,
+                max_bin=255,
+                reg_lambda=0.0,
+                min_child_weight=1.0,
+                enable_categorical=False,
+                n_jobs=threads,
+                random_state=0,
+            )
+
+        clf = make()
         c0 = time.process_time()
         t0 = time.perf_counter()
         clf.fit(x_tr, y_tr)
@@ -132,6 +153,7 @@ def main() -> None:
         c1 = time.process_time()
         proba = clf.predict_proba(x_te)[:, 1]
         t2 = time.perf_counter()
+        warm = timed_fit(make, x_tr, y_tr) if a.warm else None
         out = {"version": xgb.__version__, "threads": a.threads}
         n = min(a.shap_rows, x_te.shape[0]) if a.shap_rows > 0 else x_te.shape[0]
         x_shap = x_te[:n]
@@ -157,6 +179,8 @@ def main() -> None:
         "test_rows": int(x_te.shape[0]),
         "cols": int(x_tr.shape[1]),
     })
+    if warm is not None:
+        out.update({"warm_fit_seconds": warm[0], "warm_fit_cpu_seconds": warm[1]})
     print(json.dumps(out))
 
 
