@@ -1,17 +1,17 @@
 /**
  * Ours in the `gbdt` task of `npm run bench`: GradientBoosting called directly, in a child process
  * of the harness. Usage:
- *   node --import tsx bench/peers/gbdt_ours.ts --input CSV --meta JSON [--shap-rows N] [--subsample F] [--quantized] [--warm]
+ *   node --import tsx bench/peers/gbdt_ours.ts --input CSV --meta JSON [--shap-rows N] [--subsample F] [--quantized] [--warm N]
  * Fits on the train rows (100 rounds, 31 leaves, learning rate 0.1, 20 rows a leaf, the sidecar's
  * categorical columns; `--subsample`: rows drawn per round, seed 0; `--quantized`: the
  * quantizedGradients option), then times predictProba on the test rows and treeShap on the first
  * N test rows (0: none), one by one, and scores the test AUC. `fit_cpu_seconds` is the CPU time of the whole process during the fit (V8's helper
  * threads included), which the machine's load does not inflate as it does wall seconds. Prints
- * one JSON line ({"unavailable": reason} when the library cannot be loaded). `--warm`: after the
- * timed fit, a second model is fitted the same way in the same process and timed too
- * (`warm_fit_seconds`, `warm_fit_cpu_seconds`): the fit without the first call's one-time costs
- * (V8 compiling the code, whose compiler threads count in the process's CPU time; the
- * WebAssembly kernel's compile), which weigh in a fit of a few thousand rows.
+ * one JSON line ({"unavailable": reason} when the library cannot be loaded). `--warm N`: after
+ * the timed fit, N more models are fitted the same way in the same process, and the least CPU
+ * of those is `warm_fit_cpu_seconds` (its wall seconds `warm_fit_seconds`): the fit without the
+ * first calls' one-time costs (V8 compiling and optimising the code, whose compiler threads
+ * count in the process's CPU time), which weigh in a fit of a few thousand rows.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     'shap-rows': { type: 'string' },
     subsample: { type: 'string' },
     quantized: { type: 'boolean' },
-    warm: { type: 'boolean' },
+    warm: { type: 'string' },
   },
 });
 const print = (o: Record<string, unknown>): void => {
@@ -104,16 +104,19 @@ const out: Record<string, unknown> = {
   trees: model.ensemble!.trees.length,
   threads: 1,
 };
-if (values.warm === true) {
-  const again = make();
-  const c3 = process.cpuUsage();
-  const t3 = performance.now();
-  again.fit(train.x, train.y);
-  const wCpu = process.cpuUsage(c3);
-  Object.assign(out, {
-    warm_fit_seconds: (performance.now() - t3) / 1000,
-    warm_fit_cpu_seconds: (wCpu.user + wCpu.system) / 1e6,
-  });
+const warmFits = Number(values.warm ?? 0);
+if (warmFits > 0) {
+  let best = { cpu: Number.POSITIVE_INFINITY, wall: 0 };
+  for (let r = 0; r < warmFits; r++) {
+    const again = make();
+    const c3 = process.cpuUsage();
+    const t3 = performance.now();
+    again.fit(train.x, train.y);
+    const wCpu = process.cpuUsage(c3);
+    const cpuSeconds = (wCpu.user + wCpu.system) / 1e6;
+    if (cpuSeconds < best.cpu) best = { cpu: cpuSeconds, wall: (performance.now() - t3) / 1000 };
+  }
+  Object.assign(out, { warm_fits: warmFits, warm_fit_seconds: best.wall, warm_fit_cpu_seconds: best.cpu });
 }
 const shapRows = Math.min(Number(values['shap-rows'] ?? 0), nTest);
 if (shapRows > 0) {

@@ -1,10 +1,10 @@
 """scikit-learn and XGBoost contestants of the `gbdt` task of `npm run bench`.
 
-Usage: python3 gbdt_peer.py CONTESTANT --input CSV --meta JSON [--threads N] [--shap-rows N] [--warm]
+Usage: python3 gbdt_peer.py CONTESTANT --input CSV --meta JSON [--threads N] [--shap-rows N] [--warm N]
   (--threads 0 or absent: the library's default, every core)
-  --warm: after the timed fit, fit a second model the same way in the same process and time it
-  too (`warm_fit_seconds`, `warm_fit_cpu_seconds`): the fit without the first call's one-time
-  costs (lazy imports, thread pools, allocator warm-up), to set beside ours fitted twice.
+  --warm N: after the timed fit, fit N more models the same way in the same process; the least
+  CPU of those is `warm_fit_cpu_seconds` (its wall seconds `warm_fit_seconds`): the fit without
+  the first call's one-time costs (lazy imports, thread pools), to set beside ours done the same.
   CONTESTANT: version | sklearn | xgboost
 
 Reads the encoded matrix the bench wrote (numbers; empty cell = NaN; the sidecar JSON names the
@@ -43,13 +43,18 @@ def load(a, np, pd):
     return meta, x[~test], y[~test], x[test], y[test]
 
 
-def timed_fit(make, x, y):
-    """Wall and CPU seconds of make().fit(x, y)."""
-    clf = make()
-    c0 = time.process_time()
-    t0 = time.perf_counter()
-    clf.fit(x, y)
-    return time.perf_counter() - t0, time.process_time() - c0
+def least_fit(make, x, y, times):
+    """Wall and CPU seconds of the make().fit(x, y) with the least CPU of `times`."""
+    best = None
+    for _ in range(times):
+        clf = make()
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        clf.fit(x, y)
+        run = (time.perf_counter() - t0, time.process_time() - c0)
+        if best is None or run[1] < best[1]:
+            best = run
+    return best
 
 
 def main() -> None:
@@ -59,7 +64,7 @@ def main() -> None:
     p.add_argument("--meta")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--shap-rows", type=int, default=0)
-    p.add_argument("--warm", action="store_true")
+    p.add_argument("--warm", type=int, default=0)
     a = p.parse_args()
 
     try:
@@ -116,7 +121,7 @@ def main() -> None:
         c1 = time.process_time()
         proba = clf.predict_proba(x_te)[:, 1]
         t2 = time.perf_counter()
-        warm = timed_fit(make, x_tr, y_tr) if a.warm else None
+        warm = least_fit(make, x_tr, y_tr, a.warm) if a.warm > 0 else None
         if limit is not None:
             limit.unregister()
         out = {"version": sklearn.__version__, "threads": a.threads if a.threads > 0 else "OpenMP default"}
@@ -153,7 +158,7 @@ def main() -> None:
         c1 = time.process_time()
         proba = clf.predict_proba(x_te)[:, 1]
         t2 = time.perf_counter()
-        warm = timed_fit(make, x_tr, y_tr) if a.warm else None
+        warm = least_fit(make, x_tr, y_tr, a.warm) if a.warm > 0 else None
         out = {"version": xgb.__version__, "threads": a.threads}
         n = min(a.shap_rows, x_te.shape[0]) if a.shap_rows > 0 else x_te.shape[0]
         x_shap = x_te[:n]
@@ -180,7 +185,7 @@ def main() -> None:
         "cols": int(x_tr.shape[1]),
     })
     if warm is not None:
-        out.update({"warm_fit_seconds": warm[0], "warm_fit_cpu_seconds": warm[1]})
+        out.update({"warm_fits": a.warm, "warm_fit_seconds": warm[0], "warm_fit_cpu_seconds": warm[1]})
     print(json.dumps(out))
 
 
