@@ -182,6 +182,17 @@ for (const kind of STORE_KINDS) {
       expect(second.plan).toBeNull();
       expect(existsSync(join(runDir(dataDir, orgId, second.id), 'plan.json'))).toBe(false);
       plain = second;
+
+      // Duplicate rows left in: the run fails saying which id repeats and what to do.
+      const kept = await call('POST', `/api/datasets/${datasetId}/runs`, {
+        plan: { steps: [{ op: 'sentinel_to_missing', column: 'DIAS_FRECUENCIA_RECARGA', values: [9999] }] },
+        config: { segmentation: { algorithm: 'kmeans', k: 3 } },
+      });
+      const failed = await waitFor(kept.json().id);
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(
+        /^customer id ".+" appears 2 times in the results: .* keep drop_duplicates/,
+      );
     }, 300_000);
 
     it('compares two runs: sizes, k, silhouette, AUC, and a cross-table of how customers moved', async () => {

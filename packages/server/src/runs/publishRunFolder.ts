@@ -31,6 +31,18 @@ async function readCustomerResults(folder: string): Promise<CustomerResultColumn
   try {
     const csv = (name: string): string =>
       `read_csv(${`'${join(folder, name).replaceAll("'", "''")}'`}, header = true, all_varchar = true)`;
+    // One row per customer and run: a repeated id (duplicate rows left in by a cleaning plan, or
+    // a file whose ids repeat) is said in words rather than as the store's key violation.
+    const repeated = (
+      await db.runAndReadAll(
+        `SELECT customer_id, count(*) FROM ${csv('assignments.csv')} GROUP BY customer_id HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 1`,
+      )
+    ).getRows()[0];
+    if (repeated) {
+      throw new Error(
+        `customer id "${String(repeated[0])}" appears ${Number(repeated[1])} times in the results: the file has repeated rows or ids; keep drop_duplicates in the cleaning plan, or give each customer one row`,
+      );
+    }
     const hasScores = existsSync(join(folder, 'scores.csv'));
     const hasInsiders = existsSync(join(folder, 'insiders.csv'));
     let reasonCount = 0;

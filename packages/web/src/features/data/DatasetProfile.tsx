@@ -5,6 +5,7 @@ import type { Dataset } from '../../api/types.ts';
 import { formatInteger, formatPercent } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
+import { useReturnFocus } from '../../ui/useReturnFocus.ts';
 
 interface Profile {
   nRows: number;
@@ -20,6 +21,7 @@ interface Profile {
 export function DatasetProfile({ dataset, onClose }: { dataset: Dataset; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
+  useReturnFocus();
   const profile = useApi(`profile:${dataset.id}`, (signal) =>
     api<{ profile: Profile | null }>(`/api/datasets/${encodeURIComponent(dataset.id)}`, { signal }).then(
       (r) => r.profile,

@@ -20,6 +20,7 @@ import { api } from '../../api/client.ts';
 import type { Dataset, Run } from '../../api/types.ts';
 import { ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
+import { useReturnFocus } from '../../ui/useReturnFocus.ts';
 import {
   type EditableStep,
   initialSteps,
@@ -270,6 +271,7 @@ export function PlanEditor({
 }) {
   const { t } = useTranslation();
   const id = encodeURIComponent(dataset.id);
+  useReturnFocus();
   const suggested = useApi(`plan:${dataset.id}`, (signal) =>
     api<SuggestedPlan>(`/api/datasets/${id}/plan`, { signal }),
   );

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api/client.ts';
 import type { Segment } from '../../api/types.ts';
 import { useSession } from '../../app/session.ts';
+import { useReturnFocus } from '../../ui/useReturnFocus.ts';
 
 /** Name and describe a segment for one of your teams (PUT .../segments/:id/name). */
 export function RenameSegment({
@@ -19,6 +20,7 @@ export function RenameSegment({
 }) {
   const { t } = useTranslation();
   const { me } = useSession();
+  useReturnFocus();
   const teams = me.memberships.filter((m) => m.role !== 'support');
   const [teamId, setTeamId] = useState<string | null>(teams[0]?.teamId ?? null);
   const own = segment.names.find((n) => n.teamId === teamId);

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { RISK_TIERS, type Segment } from '../../api/types.ts';
 import { formatInteger, formatNumber, formatPercent } from '../../ui/format.ts';
 import { TierBadge } from '../../ui/TierBadge.tsx';
+import { useReturnFocus } from '../../ui/useReturnFocus.ts';
 import type { ReportSegment } from '../results/types.ts';
 
 /** One segment's report: description, names, what sets it apart, risk tiers, feature statistics. */
@@ -18,6 +19,7 @@ export function SegmentReport({
 }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
+  useReturnFocus();
   const top = Math.max(...segment.drivers.map((d) => d.importance), 1e-9);
   return (
     <Drawer
