@@ -109,6 +109,17 @@ describe('clientele serve --demo', () => {
       `/api/datasets/${telcoDataset}/results`,
     );
     expect(v1.status).toBe(200);
+    // Demo customers can be reached by the demo's campaigns: a made-up name, e-mail and phone.
+    const hits = await get<{ customers: { customerId: string }[] }>(first.url, '/api/customers?q=3&limit=1');
+    const card = await get<{ customer: { name: string | null; email: string | null; phone: string | null } }>(
+      first.url,
+      `/api/customers/${hits.body.customers[0]!.customerId}`,
+    );
+    expect(card.body.customer).toMatchObject({
+      name: expect.stringMatching(/^\p{L}+ \p{L}+$/u),
+      email: expect.stringMatching(/^customer-.+@example\.com$/),
+      phone: expect.stringMatching(/^\+1555\d{7}$/),
+    });
 
     // A new run of the telco, killed mid-run.
     const started = await fetch(`${first.url}/api/datasets/${telcoDataset}/runs`, {

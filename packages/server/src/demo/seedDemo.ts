@@ -2,6 +2,7 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTelcoSnapshotCsv, writeTransactionLogCsv } from '@clientele/analytics';
+import { sql } from 'kysely';
 import { importDataset } from '../datasets/importDataset.ts';
 import { hashPassword } from '../http/auth/secrets.ts';
 import type { RunJobs } from '../runs/runJobs.ts';
@@ -40,6 +41,36 @@ export interface DemoSeed {
   orgId: string;
   datasets: { id: string; name: string }[];
   runs: string[];
+}
+
+const DEMO_FIRST = [
+  'Ana',
+  'Luis',
+  'María',
+  'Carlos',
+  'Lucía',
+  'Jorge',
+  'Sofía',
+  'Andrés',
+  'Valentina',
+  'Diego',
+];
+const DEMO_LAST = ['García', 'Rodríguez', 'Martínez', 'López', 'González', 'Pérez', 'Sánchez', 'Gómez'];
+
+/**
+ * The synthetic files have no names, e-mails or phones, so the demo's campaigns would reach
+ * nobody: each demo customer gets a made-up name, an address at example.com (reserved for
+ * examples, RFC 2606) and a +1 555 number, derived from its id so every demo is the same.
+ */
+async function giveDemoContacts(store: Store, orgId: string, datasetId: string): Promise<void> {
+  const pick = (list: string[], salt: string) =>
+    sql`(${sql.val(list)}::text[])[1 + abs(hashtext(c.customer_id || ${salt})::bigint) % ${list.length}]`;
+  await sql`
+    update customers c set
+      name = coalesce(c.name, ${pick(DEMO_FIRST, 'f')} || ' ' || ${pick(DEMO_LAST, 'l')}),
+      email = coalesce(c.email, 'customer-' || lower(c.customer_id) || '@example.com'),
+      phone = coalesce(c.phone, '+1555' || lpad((abs(hashtext(c.customer_id)::bigint) % 10000000)::text, 7, '0'))
+    where c.org_id = ${orgId} and c.dataset_id = ${datasetId}`.execute(store.db);
 }
 
 /**
@@ -102,6 +133,7 @@ export async function seedDemo(
         limit: Number.MAX_SAFE_INTEGER,
       });
       datasets.push({ id: imported.dataset.id, name });
+      await giveDemoContacts(store, org.id, imported.dataset.id);
       const run = await jobs.enqueue({
         orgId: org.id,
         datasetId: imported.dataset.id,
