@@ -474,6 +474,14 @@ for (const kind of STORE_KINDS) {
             .returning('id')
             .executeTakeFirstOrThrow()
         ).id;
+      // A chart of the caller's team (none for a role that may not save one: its call is refused first).
+      const savedChart = async (bearer: string) => {
+        const res = await call('POST', '/api/charts', {
+          bearer,
+          payload: { datasetId: first.id, title: 'perm', spec: { kind: 'bar', category: 'segment' } },
+        });
+        return res.statusCode === 201 ? (res.json().id as string) : 'none';
+      };
       // One working request per route; a route missing here fails the test.
       type Sample = { url?: string; payload?: unknown; headers?: Record<string, string> };
       const samples: Record<string, (bearer: string) => Promise<Sample>> = {
@@ -560,6 +568,19 @@ for (const kind of STORE_KINDS) {
           payload: { name: 'Everyone', description: 'the whole base' },
         }),
         'GET /api/audit': async () => ({ url: '/api/audit?limit=5' }),
+        'POST /api/datasets/:datasetId/chart-data': async () => ({
+          url: `/api/datasets/${first.id}/chart-data`,
+          payload: { spec: { kind: 'bar', category: 'risk_tier' } },
+        }),
+        'GET /api/charts': async () => ({ url: `/api/charts?datasetId=${first.id}` }),
+        'POST /api/charts': async () => ({
+          payload: { datasetId: first.id, title: 'perm', spec: { kind: 'bar', category: 'segment' } },
+        }),
+        'PUT /api/charts/:id': async (bearer) => ({
+          url: `/api/charts/${await savedChart(bearer)}`,
+          payload: { title: 'renamed' },
+        }),
+        'DELETE /api/charts/:id': async (bearer) => ({ url: `/api/charts/${await savedChart(bearer)}` }),
         'POST /api/audiences/preview': async () => ({
           payload: { datasetId: first.id, channel: 'whatsapp', filter: { riskTiers: ['High'] } },
         }),

@@ -67,7 +67,7 @@ function contactCondition(channel: ChannelKind): RawBuilder<boolean> {
 }
 
 /** An attribute as a number when it reads as one, else null (a cast never fails on text). */
-function numericAttribute(field: string): RawBuilder<number | null> {
+export function numericAttribute(field: string): RawBuilder<number | null> {
   return sql`(case when jsonb_typeof(c.attributes -> ${field}) = 'number' then (c.attributes ->> ${field})::float8
     when (c.attributes ->> ${field}) ~ '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$' then (c.attributes ->> ${field})::float8 end)`;
 }
@@ -75,7 +75,7 @@ function numericAttribute(field: string): RawBuilder<number | null> {
 const NUMERIC_OPS = { lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 
 /** The filter's conditions over `r` (customer_results) and `c` (customers). */
-function filterConditions(filter: AudienceFilter): RawBuilder<unknown>[] {
+export function filterConditions(filter: AudienceFilter): RawBuilder<unknown>[] {
   const parts: RawBuilder<unknown>[] = [];
   if (filter.segments?.length) parts.push(sql`r.segment in (${sql.join(filter.segments)})`);
   if (filter.riskTiers?.length) parts.push(sql`r.risk_tier in (${sql.join(filter.riskTiers)})`);

@@ -33,6 +33,7 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   opt_outs: OptOutsTable;
   campaign_outcomes: CampaignOutcomesTable;
+  charts: ChartsTable;
 }
 
 /** JSON text for a jsonb column; made only by `jsonb()`, so a raw string is never stored by mistake. */
@@ -451,6 +452,19 @@ export type Team = Selectable<TeamsTable>;
 export type Membership = Selectable<MembershipsTable>;
 export type ApiToken = Selectable<ApiTokensTable>;
 export type Dataset = Selectable<DatasetsTable>;
+/** A chart a team saved (E11): its spec, computed afresh from the published run (`0008_charts`). */
+export interface ChartsTable {
+  id: string;
+  org_id: string;
+  team_id: string;
+  dataset_id: string;
+  title: string;
+  spec: Jsonb<JsonObject>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;
 export type Run = Selectable<RunsTable>;
