@@ -92,6 +92,16 @@ export interface CustomerView {
     insider: boolean;
     recommendation: string;
   } | null;
+  /** What this dataset's campaigns sent the customer, newest first. */
+  messages: {
+    campaignId: string;
+    campaign: string;
+    channel: 'email' | 'whatsapp' | 'sms';
+    subject: string | null;
+    body: string;
+    status: 'sent' | 'delivered' | 'failed';
+    at: string;
+  }[];
   datasets: { id: string; name: string }[];
 }
 

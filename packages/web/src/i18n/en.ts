@@ -243,6 +243,9 @@ export const en = {
     recommendation: 'Recommendation',
     insider: 'Insider',
     inDatasets: 'This id is in {{n}} datasets: read it from',
+    messages: 'Messages received',
+    noMessages: 'No campaign has sent this customer a message yet.',
+    messageFrom: '{{campaign}}, by {{channel}}',
   },
   charts: {
     title: 'Charts',

@@ -246,6 +246,9 @@ export const es: Translation = {
     recommendation: 'Recomendación',
     insider: 'Insider',
     inDatasets: 'Este id está en {{n}} conjuntos: leerlo de',
+    messages: 'Mensajes recibidos',
+    noMessages: 'Ninguna campaña le ha enviado un mensaje todavía.',
+    messageFrom: '{{campaign}}, por {{channel}}',
   },
   charts: {
     title: 'Gráficos',

@@ -246,6 +246,9 @@ export const pt: Translation = {
     recommendation: 'Recomendação',
     insider: 'Insider',
     inDatasets: 'Este id está em {{n}} conjuntos: ler de',
+    messages: 'Mensagens recebidas',
+    noMessages: 'Nenhuma campanha enviou uma mensagem a este cliente ainda.',
+    messageFrom: '{{campaign}}, por {{channel}}',
   },
   charts: {
     title: 'Gráficos',

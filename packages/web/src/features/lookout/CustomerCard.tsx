@@ -1,7 +1,7 @@
 import { Alert, Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CustomerView } from '../../api/types.ts';
-import { formatPercent } from '../../ui/format.ts';
+import { formatDateTime, formatPercent } from '../../ui/format.ts';
 import { TierBadge } from '../../ui/TierBadge.tsx';
 
 function Field({ label, value }: { label: string; value: string | null }) {
@@ -85,6 +85,39 @@ export function CustomerCard({ view }: { view: CustomerView }) {
             </Alert>
           </>
         )}
+        <Stack gap={4} data-testid="customer-messages">
+          <Text fw={600}>{t('lookout.messages')}</Text>
+          {view.messages.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('lookout.noMessages')}
+            </Text>
+          ) : (
+            view.messages.map((m) => (
+              <Card key={m.campaignId} withBorder padding="xs">
+                <Group justify="space-between" wrap="nowrap">
+                  <Text size="sm" fw={600}>
+                    {t('lookout.messageFrom', {
+                      campaign: m.campaign,
+                      channel: t(`channels.kinds.${m.channel}`),
+                    })}
+                  </Text>
+                  <Group gap="xs" wrap="nowrap">
+                    <Badge variant="light" color={m.status === 'failed' ? 'red' : 'teal'}>
+                      {t(`deliveries.statuses.${m.status}`)}
+                    </Badge>
+                    <Text size="xs" c="dimmed">
+                      {formatDateTime(i18n.language, m.at)}
+                    </Text>
+                  </Group>
+                </Group>
+                {m.subject && <Text size="sm">{m.subject}</Text>}
+                <Text size="sm" c="dimmed" lineClamp={3}>
+                  {m.body}
+                </Text>
+              </Card>
+            ))
+          )}
+        </Stack>
       </Stack>
     </Card>
   );
