@@ -1,10 +1,14 @@
-import { Badge, Drawer, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Drawer, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RISK_TIERS, type Segment } from '../../api/types.ts';
 import { formatInteger, formatNumber, formatPercent } from '../../ui/format.ts';
+import { Loading } from '../../ui/States.tsx';
 import { TierBadge } from '../../ui/TierBadge.tsx';
 import { useReturnFocus } from '../../ui/useReturnFocus.ts';
 import type { ReportSegment } from '../results/types.ts';
+
+const DriversChart = lazy(() => import('./DriversChart.tsx'));
 
 /** One segment's report: description, names, what sets it apart, risk tiers, feature statistics. */
 export function SegmentReport({
@@ -20,7 +24,6 @@ export function SegmentReport({
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   useReturnFocus();
-  const top = Math.max(...segment.drivers.map((d) => d.importance), 1e-9);
   return (
     <Drawer
       opened
@@ -70,19 +73,14 @@ export function SegmentReport({
           </Stack>
         )}
         {segment.drivers.length > 0 && (
-          <Stack gap={4}>
+          <Stack gap={4} data-testid="segment-drivers">
             <Text fw={600}>{t('segments.drivers')}</Text>
-            {segment.drivers.slice(0, 8).map((d) => (
-              <Group key={d.feature} gap="xs" wrap="nowrap">
-                <Text size="sm" w={220} truncate>
-                  {d.feature}
-                </Text>
-                <Badge size="xs" variant="light" color={d.direction === 'higher' ? 'teal' : 'grape'} w={80}>
-                  {t(`segments.direction.${d.direction}`, { defaultValue: d.direction })}
-                </Badge>
-                <Progress value={(d.importance / top) * 100} w={160} aria-label={d.feature} />
-              </Group>
-            ))}
+            <Text size="xs" c="dimmed">
+              {t('segments.driversHint')}
+            </Text>
+            <Suspense fallback={<Loading />}>
+              <DriversChart drivers={segment.drivers} />
+            </Suspense>
           </Stack>
         )}
         {details && details.stats.length > 0 && (
