@@ -572,6 +572,9 @@ for (const kind of STORE_KINDS) {
           url: `/api/datasets/${first.id}/chart-data`,
           payload: { spec: { kind: 'bar', category: 'risk_tier' } },
         }),
+        'GET /api/datasets/:datasetId/chart-fields': async () => ({
+          url: `/api/datasets/${first.id}/chart-fields`,
+        }),
         'GET /api/charts': async () => ({ url: `/api/charts?datasetId=${first.id}` }),
         'POST /api/charts': async () => ({
           payload: { datasetId: first.id, title: 'perm', spec: { kind: 'bar', category: 'segment' } },

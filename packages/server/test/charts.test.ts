@@ -176,6 +176,29 @@ for (const kind of STORE_KINDS) {
       await target?.dispose();
     });
 
+    it('chart fields: the built-in ones and the columns of the file, numeric, dates or categories', async () => {
+      const res = await call('support', 'GET', `/api/datasets/${datasetId}/chart-fields`);
+      expect(res.status, res.body).toBe(200);
+      expect(res.json().builtIn.numeric).toEqual(['churn_probability']);
+      expect(res.json().builtIn.categories).toContain('risk_tier');
+      expect(res.json().attributes).toEqual([
+        {
+          name: 'age',
+          numeric: true,
+          date: false,
+          distinct: new Set(all.flatMap((p) => (p.age === null ? [] : [p.age]))).size,
+        },
+        { name: 'joined', numeric: false, date: true, distinct: new Set(all.map((p) => p.joined)).size },
+        { name: 'plan', numeric: false, date: false, distinct: 3 },
+        {
+          name: 'spend',
+          numeric: true,
+          date: false,
+          distinct: new Set(all.map((p) => String(p.spend))).size,
+        },
+      ]);
+    });
+
     it('histogram: equal-width bins of a numeric attribute, counted per segment', async () => {
       const body = await chart({ kind: 'histogram', field: 'age', bins: 5 });
       const ages = all.filter((p) => p.age !== null);

@@ -126,3 +126,49 @@ export class ChartFields {
     return sql`(case when (c.attributes ->> ${field}) ~ ${ISO_DATE} then substring(c.attributes ->> ${field} from 1 for 7) end)`;
   }
 }
+
+/** One column of the file as a chart can use it (read from a sample of the customers). */
+export interface AttributeField {
+  name: string;
+  numeric: boolean;
+  date: boolean;
+  /** Distinct values in the sample: a category with few reads well as bars. */
+  distinct: number;
+}
+
+/** Customers read to tell numbers, dates and categories apart. */
+const FIELD_SAMPLE = 5000;
+
+/** The file's columns kept as attributes, each with what a chart can do with it. */
+export async function listAttributeFields(
+  db: Kysely<Database>,
+  orgId: string,
+  datasetId: string,
+): Promise<AttributeField[]> {
+  const { rows } = await sql<{
+    key: string;
+    numbers: number;
+    values: number;
+    dates: number;
+    distinct: number;
+  }>`
+    select e.key as key,
+      count(*) filter (where jsonb_typeof(e.value) = 'number'
+        or (e.value #>> '{}') ~ '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$') as numbers,
+      count(*) filter (where jsonb_typeof(e.value) <> 'null') as values,
+      count(*) filter (where (e.value #>> '{}') ~ ${ISO_DATE}) as dates,
+      count(distinct e.value #>> '{}') as distinct
+    from (select c.attributes from customers c where c.org_id = ${orgId} and c.dataset_id = ${datasetId}
+      order by c.customer_id limit ${FIELD_SAMPLE}) s, jsonb_each(s.attributes) e
+    group by e.key order by e.key`.execute(db);
+  return rows.map((r) => {
+    const values = Number(r.values);
+    return {
+      name: r.key,
+      // The same rule as `numeric` above: most values read as numbers.
+      numeric: Number(r.numbers) > 0 && Number(r.numbers) >= values / 2,
+      date: Number(r.dates) > 0 && Number(r.dates) >= values / 2,
+      distinct: Number(r.distinct),
+    };
+  });
+}

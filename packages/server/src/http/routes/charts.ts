@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { publishedRunOf, segmentNamesOf } from '../../campaigns/audience.ts';
 import { type ChartData, chartData } from '../../charts/chartData.ts';
-import { ChartFieldError } from '../../charts/chartFields.ts';
+import { BUILT_IN_FIELDS, ChartFieldError, listAttributeFields } from '../../charts/chartFields.ts';
 import { type ChartSpec, chartSpecSchema } from '../../charts/chartSpec.ts';
 import { getDataset, type Store } from '../../store/index.ts';
 import {
@@ -182,6 +182,45 @@ export function chartRoutes(store: Store): FastifyPluginAsyncZod {
             throw new HttpError(err.code, err.message, 'path.datasetId');
           throw err;
         });
+      },
+    );
+
+    app.get(
+      '/api/datasets/:datasetId/chart-fields',
+      {
+        config: { access: 'look_up_customers' },
+        schema: {
+          summary: 'The fields a chart of this dataset can use: built-in ones and the columns of the file',
+          tags: ['charts'],
+          params: z.strictObject({ datasetId: idParam }),
+          response: {
+            200: z.object({
+              builtIn: z.object({ numeric: z.array(z.string()), categories: z.array(z.string()) }),
+              attributes: z.array(
+                z.object({
+                  name: z.string(),
+                  numeric: z.boolean(),
+                  date: z.boolean().describe('written YYYY-MM-DD: a line over time by month'),
+                  distinct: z.number().describe('distinct values among a sample of 5,000 customers'),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const who = principalOf(request);
+        const d = await getDataset(store.db, who.orgId, request.params.datasetId);
+        if (!d || d.deleted_at !== null)
+          throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
+        return {
+          builtIn: {
+            numeric: ['churn_probability'],
+            categories: BUILT_IN_FIELDS.filter((f) => f !== 'churn_probability'),
+          },
+          attributes: await listAttributeFields(store.db, who.orgId, d.id),
+        };
       },
     );
 
