@@ -31,6 +31,11 @@ const ChartsPage = lazy(() =>
   import('../features/charts/ChartsPage.tsx').then((m) => ({ default: m.ChartsPage })),
 );
 
+// The chart builder draws with echarts too: loaded with its page.
+const ChartBuilderPage = lazy(() =>
+  import('../features/builder/ChartBuilderPage.tsx').then((m) => ({ default: m.ChartBuilderPage })),
+);
+
 function pageOf(path: string): PageId | null {
   if (path === '/') return 'home';
   if (path === '/campaigns/new') return 'distribution';
@@ -59,6 +64,12 @@ function Page({ page, path }: { page: PageId; path: string }) {
       );
     case 'explore':
       return <ExplorePage />;
+    case 'builder':
+      return (
+        <Suspense fallback={<Loading />}>
+          <ChartBuilderPage />
+        </Suspense>
+      );
     case 'segments':
       return <SegmentsPage />;
     case 'insiders':

@@ -22,6 +22,7 @@ const MAIN_PAGES = [
   'data',
   'charts',
   'explore',
+  'builder',
   'segments',
   'insiders',
   'lookout',

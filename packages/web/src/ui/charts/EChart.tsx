@@ -1,4 +1,4 @@
-import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, BoxplotChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import type { EChartsCoreOption } from 'echarts/core';
 import * as echarts from 'echarts/core';
@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'react';
 // Only the parts the app draws (the whole of echarts is ~1 MB more).
 echarts.use([
   BarChart,
+  BoxplotChart,
   HeatmapChart,
   LineChart,
   ScatterChart,
