@@ -385,7 +385,7 @@ describe('the navigation', () => {
 
   it('offers a new campaign to those who may send, the channels to managers, the history and outbox to all', () => {
     expect(nav(['look_up_customers'])).toBe(
-      '/ /data /charts /segments /insiders /lookout /manager /campaigns /outbox',
+      '/ /data /charts /explore /builder /segments /insiders /lookout /manager /campaigns /outbox',
     );
     expect(nav(['look_up_customers', 'send_campaigns'])).toContain('/campaigns/new /campaigns /outbox');
     expect(nav(['look_up_customers', 'send_campaigns'])).not.toContain('/settings');
