@@ -50,6 +50,9 @@ export type SendEvent =
     }
   | { type: 'finished'; campaignId: string; status: 'sent' | 'failed' };
 
+/** The workers started in this process, per store (several apps may share one store in tests). */
+const liveWorkers = new WeakMap<object, Set<string>>();
+
 /** Each worker's id; rows it claims carry it, so a stopped worker's rows can be told apart. */
 function newWorkerId(): string {
   return `w_${process.pid}_${randomUUID().slice(0, 8)}`;
@@ -129,6 +132,9 @@ export class SendJobs {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
+    const live = liveWorkers.get(this.store.db) ?? new Set<string>();
+    live.add(this.workerId);
+    liveWorkers.set(this.store.db, live);
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.timer.unref();
     this.kick();
@@ -143,6 +149,7 @@ export class SendJobs {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.busy;
+    liveWorkers.get(this.store.db)?.delete(this.workerId);
     await this.store.db
       .updateTable('deliveries')
       .set({ status: 'pending', claimed_by: null, claimed_at: null, updated_at: new Date() })
@@ -222,8 +229,10 @@ export class SendJobs {
 
   /** Adopts the rows stopped workers left `sending`, and settles each (see the class comment). */
   private async recover(): Promise<void> {
+    // Exclusive: every worker of the store lives in this process, so any other is dead.
+    const live = [...(liveWorkers.get(this.store.db) ?? [])];
     const dead = this.exclusive
-      ? sql<boolean>`true`
+      ? sql<boolean>`(d.claimed_by is null or d.claimed_by not in (${sql.join(live)}))`
       : sql<boolean>`not exists (select 1 from send_workers w where w.id = d.claimed_by
           and w.heartbeat_at > now() - ${`${this.staleMs} milliseconds`}::interval)`;
     for (;;) {

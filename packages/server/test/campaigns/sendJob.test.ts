@@ -186,8 +186,9 @@ for (const kind of STORE_KINDS) {
         attempts: 3,
         provider_id: 'p-+15550000013',
       });
-      expect(channel.received[0]!.statusCallbackUrl).toBe(
-        `http://127.0.0.1:9/api/webhooks/twilio/${org.orgId}/status`,
+      const first = channel.received[0]!;
+      expect(first.statusCallbackUrl).toBe(
+        `http://127.0.0.1:9/api/webhooks/twilio/${org.orgId}/status?key=${encodeURIComponent(first.idempotencyKey)}`,
       );
       const counts = (await campaignCounts(store.db, [c.id])).get(c.id)!;
       expect(counts).toMatchObject({ failed: 2, sent: rows.length - 2, queued: 0, heldOut: 0 });
@@ -322,6 +323,35 @@ for (const kind of STORE_KINDS) {
       await j.stop();
       expect(channel.received.length).toBe((await deliveries(c.id)).length);
       await live.stop();
+    });
+
+    it("two workers in one process share a campaign without taking each other's rows", async () => {
+      const c = await campaign('sms', {
+        holdoutShare: 0,
+        filter: { segments: [1], riskTiers: ['Low', 'Moderate'] },
+      });
+      const slow = (ch: FakeChannel) => {
+        const send = ch.send.bind(ch);
+        ch.send = async (m) => {
+          await new Promise((r) => setTimeout(r, 20));
+          return send(m);
+        };
+        return ch;
+      };
+      const a = slow(new FakeChannel('sms', 'twilio'));
+      const b = slow(new FakeChannel('sms', 'twilio'));
+      const ja = worker(a, { batchSize: 5, concurrency: 2 });
+      const jb = worker(b, { batchSize: 5, concurrency: 2 });
+      await ja.start();
+      await jb.start();
+      await ja.idle();
+      await ja.stop();
+      await jb.stop();
+      const keys = [...a.received, ...b.received].map((m) => m.idempotencyKey);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys).toHaveLength((await deliveries(c.id)).length);
+      expect(a.received.length).toBeGreaterThan(0);
+      expect(b.received.length).toBeGreaterThan(0);
     });
 
     it('a stop hands back the rows claimed but not yet handed over', async () => {

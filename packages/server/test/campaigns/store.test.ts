@@ -33,10 +33,9 @@ for (const kind of STORE_KINDS) {
 
     const base = () => ({ orgId: org.orgId, datasetId: org.datasetId, runId: org.runId });
 
-    it('migration 0005 is applied after the older ones', async () => {
+    it('migration 0005 is applied right after 0004', async () => {
       const names = await store.migrations();
-      expect(names.at(-1)).toBe('0005_campaigns');
-      expect(names.indexOf('0004_runs')).toBe(names.length - 2);
+      expect(names.indexOf('0005_campaigns')).toBe(names.indexOf('0004_runs') + 1);
     });
 
     it('counts an audience by every filter, and the customers without the channel contact', async () => {
