@@ -528,6 +528,9 @@ for (const kind of STORE_KINDS) {
             .execute();
           return { url: `/api/runs/${published.id}/compare/${published.id}` };
         },
+        'GET /api/datasets/:datasetId/churn/places': async () => ({
+          url: `/api/datasets/${first.id}/churn/places`,
+        }),
         'GET /api/datasets/:datasetId/plan': async () => {
           const path = profileFile(dataDir, orgId, first.id);
           mkdirSync(dirname(path), { recursive: true });

@@ -26,6 +26,7 @@ import { campaignRoutes } from './routes/campaigns.ts';
 import { campaignWebhookRoutes } from './routes/campaignWebhooks.ts';
 import { channelSettingsRoutes } from './routes/channelSettings.ts';
 import { chartRoutes } from './routes/charts.ts';
+import { churnByPlaceRoutes } from './routes/churnByPlace.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -191,6 +192,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(askRoutes(options.store, dataDir));
   await app.register(planRoutes(options.store, dataDir));
   await app.register(runCompareRoutes(options.store));
+  await app.register(churnByPlaceRoutes(options.store, dataDir));
   await app.register(segmentRoutes(options.store));
   await app.register(chartRoutes(options.store));
   await app.register(auditRoutes(options.store));

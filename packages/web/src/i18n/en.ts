@@ -220,6 +220,11 @@ export const en = {
     meanChurn: 'Mean churn probability {{p}}',
     drivers: 'What sets it apart',
     direction: { higher: 'higher', lower: 'lower' },
+    driversHint:
+      'Mean |SHAP| of the model that tells this segment from the others: how much each feature moves a customer in or out of it (log-odds). Colour: higher or lower in the segment than in the whole base.',
+    shapAxis: 'mean |SHAP| (log-odds)',
+    driverHigher: 'higher in the segment',
+    driverLower: 'lower in the segment',
     stats: { mean: 'Mean', std: 'Std. dev.', min: 'Min', median: 'Median', max: 'Max' },
   },
   lookout: {
@@ -264,6 +269,14 @@ export const en = {
     customers: 'Rows',
     correlation: 'Correlation matrix (Pearson)',
     churnHistogram: 'Churn probability, by risk tier',
+    churnByStore: 'Churn by store ({{column}})',
+    expectedChurn: 'expected churn (mean probability)',
+    observedChurn: 'churned (in the file)',
+    placesShown: 'The {{shown}} of {{total}} places with the highest expected churn.',
+    placesMap: 'Where: {{column}} on its coordinates',
+    placesMapHint:
+      'Each place at the mean latitude and longitude of its customers; size: customers; colour: expected churn. No base map is drawn (the app works offline).',
+    noCoordinates: 'No map: the data has no latitude and longitude columns.',
   },
   insiders: {
     title: 'Insiders',
@@ -573,11 +586,6 @@ export const en = {
       no_answer: 'No answer',
     },
   },
-};
-
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
-/** What a translation must provide: every key of the English one. */
-export type Translation = Shape<typeof en>;
   builder: {
     pageTitle: 'Chart builder',
     intro:
@@ -608,7 +616,7 @@ export type Translation = Shape<typeof en>;
     chooseFields: 'Choose the fields the chart needs.',
     customers: 'Customers',
     missing: '(missing)',
-    noCustomers: 'No customer matches these filters.',
+    noCustomers: 'Nothing to draw: no customer here has a value for these fields.',
     sampled: 'A sample of {{shown}} of {{total}} customers.',
     truncated: 'Only the 50 most frequent values are shown.',
     title: 'Title',
@@ -620,3 +628,8 @@ export type Translation = Shape<typeof en>;
     delete: 'Remove',
     deleteChart: 'Remove the chart {{title}}',
   },
+};
+
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+/** What a translation must provide: every key of the English one. */
+export type Translation = Shape<typeof en>;

@@ -223,6 +223,11 @@ export const es: Translation = {
     meanChurn: 'Probabilidad media de abandono {{p}}',
     drivers: 'Qué lo distingue',
     direction: { higher: 'más alto', lower: 'más bajo' },
+    driversHint:
+      'Media de |SHAP| del modelo que distingue este segmento de los demás: cuánto mueve cada variable a un cliente hacia dentro o fuera de él (log-odds). Color: mayor o menor en el segmento que en toda la base.',
+    shapAxis: 'media de |SHAP| (log-odds)',
+    driverHigher: 'mayor en el segmento',
+    driverLower: 'menor en el segmento',
     stats: { mean: 'Media', std: 'Desv. típica', min: 'Mín.', median: 'Mediana', max: 'Máx.' },
   },
   lookout: {
@@ -267,6 +272,14 @@ export const es: Translation = {
     customers: 'Filas',
     correlation: 'Matriz de correlación (Pearson)',
     churnHistogram: 'Probabilidad de abandono, por nivel de riesgo',
+    churnByStore: 'Abandono por tienda ({{column}})',
+    expectedChurn: 'abandono esperado (probabilidad media)',
+    observedChurn: 'se fueron (según el archivo)',
+    placesShown: 'Los {{shown}} de {{total}} lugares con mayor abandono esperado.',
+    placesMap: 'Dónde: {{column}} en sus coordenadas',
+    placesMapHint:
+      'Cada lugar en la latitud y longitud medias de sus clientes; tamaño: clientes; color: abandono esperado. No se dibuja un mapa de fondo (la aplicación funciona sin conexión).',
+    noCoordinates: 'Sin mapa: los datos no tienen columnas de latitud y longitud.',
   },
   insiders: {
     title: 'Insiders',
@@ -583,7 +596,6 @@ export const es: Translation = {
       no_answer: 'Sin respuesta',
     },
   },
-};
   builder: {
     pageTitle: 'Constructor de gráficos',
     intro:
@@ -614,7 +626,7 @@ export const es: Translation = {
     chooseFields: 'Elige los campos que necesita el gráfico.',
     customers: 'Clientes',
     missing: '(sin dato)',
-    noCustomers: 'Ningún cliente cumple estos filtros.',
+    noCustomers: 'Nada que dibujar: ningún cliente tiene aquí un valor para estos campos.',
     sampled: 'Una muestra de {{shown}} de {{total}} clientes.',
     truncated: 'Solo se muestran los 50 valores más frecuentes.',
     title: 'Título',
@@ -626,3 +638,4 @@ export const es: Translation = {
     delete: 'Quitar',
     deleteChart: 'Quitar el gráfico {{title}}',
   },
+};

@@ -223,6 +223,11 @@ export const pt: Translation = {
     meanChurn: 'Probabilidade média de churn {{p}}',
     drivers: 'O que o diferencia',
     direction: { higher: 'mais alto', lower: 'mais baixo' },
+    driversHint:
+      'Média de |SHAP| do modelo que distingue este segmento dos demais: quanto cada variável move um cliente para dentro ou fora dele (log-odds). Cor: maior ou menor no segmento do que em toda a base.',
+    shapAxis: 'média de |SHAP| (log-odds)',
+    driverHigher: 'maior no segmento',
+    driverLower: 'menor no segmento',
     stats: { mean: 'Média', std: 'Desvio padrão', min: 'Mín.', median: 'Mediana', max: 'Máx.' },
   },
   lookout: {
@@ -267,6 +272,14 @@ export const pt: Translation = {
     customers: 'Linhas',
     correlation: 'Matriz de correlação (Pearson)',
     churnHistogram: 'Probabilidade de churn, por nível de risco',
+    churnByStore: 'Churn por loja ({{column}})',
+    expectedChurn: 'churn esperado (probabilidade média)',
+    observedChurn: 'saíram (segundo o arquivo)',
+    placesShown: 'Os {{shown}} de {{total}} lugares com maior churn esperado.',
+    placesMap: 'Onde: {{column}} nas suas coordenadas',
+    placesMapHint:
+      'Cada lugar na latitude e longitude médias dos seus clientes; tamanho: clientes; cor: churn esperado. Nenhum mapa de fundo é desenhado (o aplicativo funciona offline).',
+    noCoordinates: 'Sem mapa: os dados não têm colunas de latitude e longitude.',
   },
   insiders: {
     title: 'Insiders',
@@ -581,7 +594,6 @@ export const pt: Translation = {
       no_answer: 'Sem resposta',
     },
   },
-};
   builder: {
     pageTitle: 'Construtor de gráficos',
     intro:
@@ -612,7 +624,7 @@ export const pt: Translation = {
     chooseFields: 'Escolha os campos de que o gráfico precisa.',
     customers: 'Clientes',
     missing: '(sem dado)',
-    noCustomers: 'Nenhum cliente atende a estes filtros.',
+    noCustomers: 'Nada a desenhar: nenhum cliente aqui tem valor para estes campos.',
     sampled: 'Uma amostra de {{shown}} de {{total}} clientes.',
     truncated: 'Apenas os 50 valores mais frequentes são mostrados.',
     title: 'Título',
@@ -624,3 +636,4 @@ export const pt: Translation = {
     delete: 'Remover',
     deleteChart: 'Remover o gráfico {{title}}',
   },
+};

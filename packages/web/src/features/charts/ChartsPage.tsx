@@ -12,8 +12,8 @@ import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import type { Report } from '../results/types.ts';
 import { useResults } from '../results/useResults.ts';
+import { ChurnByPlace } from './ChurnByPlace.tsx';
 import {
-  churnByGroupOption,
   churnHistogramOption,
   correlationOption,
   type Histogram,
@@ -149,16 +149,7 @@ function Charts({
           <EChart option={risk} label={t('charts.riskBySegment')} />
         </Card>
       )}
-      {report.churn?.byGroup.map((group) => (
-        <Card withBorder key={group.column ?? 'group'}>
-          <Title order={4}>{t('charts.churnBy', { column: group.column ?? '' })}</Title>
-          <EChart
-            option={churnByGroupOption(group, t('charts.meanProbability'))}
-            height={Math.max(200, Math.min(group.rows.length, 25) * 22 + 60)}
-            label={t('charts.churnBy', { column: group.column ?? '' })}
-          />
-        </Card>
-      ))}
+      {report.churn && <ChurnByPlace datasetId={datasetId} />}
     </Stack>
   );
 }
