@@ -1,0 +1,117 @@
+/**
+ * Ask the data and the chart builder end to end, in headless Chromium against `clientele serve
+ * --demo` (serveDemo.ts; npm run build:web first): someone in marketing builds a chart of the
+ * telco run, saves it to the team's charts, reloads and sees it drawn again; then runs SQL in the
+ * console (no model is set up on the demo: the console alone, with the server's line on what one
+ * would add) and has a write refused with the server's reason.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPng, launchChromium, type WatchedPage, watchedPage } from './browser.ts';
+import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
+
+describe('ask the data and the chart builder in a browser', () => {
+  let server: DemoServer | undefined;
+  let browser: Browser | undefined;
+  let url = '';
+  let shots = '';
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    server = await serveDemo();
+    url = server.url;
+    shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function open(email: string): Promise<Page> {
+    const watched = await watchedPage(browser!, url);
+    pages.push(watched);
+    const page = watched.page;
+    await page.goto(url);
+    await page.locator('input[name=email]').fill(email);
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in-as').waitFor();
+    return page;
+  }
+
+  async function shot(page: Page, name: string) {
+    const file = join(shots, `explore-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    expect(isPng(readFileSync(file)), name).toBe(true);
+  }
+
+  const nav = (page: Page, name: string) =>
+    page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+
+  it('builds a chart, saves it, reloads and sees it; runs SQL and sees rows; a write is refused', async () => {
+    const data = await apiSession(url, 'data@demo.clientele');
+    await waitForDemoRuns(data);
+    const page = await open('marketing@demo.clientele');
+
+    // The chart builder: a box plot of churn probability per segment at once, then bars.
+    await nav(page, 'Chart builder');
+    await page.getByRole('heading', { name: 'Chart builder' }).waitFor();
+    // The telco run (the store's transactions have no churn model, so no churn probability).
+    await page.getByTestId('dataset-picker').click();
+    await page.getByRole('option', { name: 'Telco snapshot (synthetic)' }).click();
+    const live = page.getByTestId('builder-chart');
+    await live.getByTestId('chart').locator('svg').waitFor();
+    await page.getByTestId('builder-kind').getByText('Bars', { exact: true }).click();
+    await page.getByTestId('builder-category').waitFor();
+    expect(await page.getByTestId('builder-category').inputValue()).toBe('segment');
+    // The bars' categories are the segments' names, drawn as SVG text.
+    await live.getByTestId('chart').locator('svg text').first().waitFor();
+    await page.getByText('No saved charts yet').waitFor();
+    await page.getByTestId('builder-title').fill('Customers per segment');
+    await page.getByRole('button', { name: 'Save to the team’s charts' }).click();
+    await page.getByText('Saved.', { exact: true }).waitFor();
+    const saved = page.getByTestId('saved-chart').filter({ hasText: 'Customers per segment' });
+    await saved.getByTestId('chart').locator('svg').waitFor();
+    await shot(page, 'builder');
+
+    // Reloaded: the team's chart is there, drawn afresh from the run.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your team’s charts' }).waitFor();
+    await saved.getByTestId('chart').locator('svg').waitFor();
+    expect(await saved.textContent()).toContain('Marketing');
+    expect(await page.getByTestId('saved-chart').count()).toBe(1);
+
+    // Ask the data: no model on the demo, so the console alone and the line on what one would add.
+    await nav(page, 'Ask the data');
+    await page.getByTestId('schema-panel').waitFor();
+    await page.getByTestId('no-model').waitFor();
+    expect(await page.getByTestId('no-model').textContent()).toMatch(/language model/i);
+    const editor = page.getByTestId('sql-editor');
+    await editor.fill('SELECT segment, count(*) AS customers FROM scores GROUP BY segment ORDER BY segment');
+    await editor.press('Control+Enter');
+    const result = page.getByTestId('sql-result');
+    await result.waitFor();
+    const rows = await result.locator('tbody tr').count();
+    expect(rows).toBeGreaterThan(1);
+    expect(await result.locator('thead').textContent()).toBe('segmentcustomers');
+    await shot(page, 'sql');
+
+    await editor.fill('DROP VIEW scores');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const refusal = page.getByTestId('sql-error');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/^Refused.*refused: only a read-only SELECT/);
+    await shot(page, 'refused');
+
+    // Besides the sign-in page's question (401 GET /api/me), the refusal is the only failed request.
+    const failures = pages[0]!.failures.filter((f) => f !== '401 GET /api/me');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^400 POST \/api\/runs\/[^/]+\/sql$/);
+    expect(pages[0]!.problems).toEqual([]);
+  }, 600_000);
+});
