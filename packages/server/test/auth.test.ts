@@ -498,6 +498,18 @@ for (const kind of STORE_KINDS) {
           url: `/api/members/${target.userId}`,
           payload: { teamId, role: 'support' },
         }),
+        'DELETE /api/teams/:teamId/members/:userId': async () => {
+          // A fresh person each time: the membership is gone after one removal.
+          const k = n++;
+          const user = await createUser(store.db, {
+            orgId,
+            email: `perm-leaver-${k}@example.com`,
+            passwordHash: 'x',
+            name: 'Leaver',
+          });
+          await addMembership(store.db, { orgId, teamId, userId: user.id, role: 'support' });
+          return { url: `/api/teams/${teamId}/members/${user.id}` };
+        },
         'POST /api/invitations': async () => ({
           payload: { email: `perm-invitee-${n++}@example.com`, team: 'Perm', role: 'support' },
         }),

@@ -51,7 +51,15 @@ export { createRun, getRun, listRuns, type RunPatch, updateRun } from './repos/r
 export { listSegmentNames, setSegmentName } from './repos/segmentNames.ts';
 export { createSession, deleteExpiredSessions, deleteSession, findSessionByHash } from './repos/sessions.ts';
 export { clearSignInFailures, listSignInFailures, recordSignInFailure } from './repos/signInFailures.ts';
-export { addMembership, createTeam, listMemberships, listTeams, setMembershipRole } from './repos/teams.ts';
+export {
+  addMembership,
+  createTeam,
+  listMemberships,
+  listTeams,
+  type RemoveMembershipResult,
+  removeMembership,
+  setMembershipRole,
+} from './repos/teams.ts';
 export {
   createUser,
   findUserByEmail,

@@ -8,6 +8,7 @@ import {
   listUsers,
   ROLES,
   recordAudit,
+  removeMembership,
   type Store,
   setMembershipRole,
 } from '../../store/index.ts';
@@ -39,7 +40,10 @@ const invitationSchema = z
   })
   .meta({ id: 'InvitationCreated' });
 
-/** GET /api/members, PATCH /api/members/:userId, POST /api/invitations: managing people (managers). */
+/**
+ * GET /api/members, PATCH /api/members/:userId, DELETE /api/teams/:teamId/members/:userId,
+ * POST /api/invitations: managing people (managers).
+ */
 export function memberRoutes(store: Store, options: ResolvedAuthOptions): FastifyPluginAsyncZod {
   return async (app) => {
     const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
@@ -119,6 +123,44 @@ export function memberRoutes(store: Store, options: ResolvedAuthOptions): Fastif
           detail: { teamId, from: before, to: role },
         });
         return { userId, teamId, role };
+      },
+    );
+
+    app.delete(
+      '/api/teams/:teamId/members/:userId',
+      {
+        config: { access: 'manage_members' },
+        schema: {
+          summary: 'Take a person out of a team (not the organisation’s last manager)',
+          description:
+            'The person keeps their account and their other teams; with no team left they can sign in but do nothing. Audited.',
+          tags: ['members'],
+          params: z.strictObject({ teamId: z.string().max(100), userId: z.string().max(100) }),
+          response: { 204: z.null(), ...errors, 404: errorBodySchema, 409: errorBodySchema },
+        },
+      },
+      async (request, reply) => {
+        const who = principalOf(request);
+        const { teamId, userId } = request.params;
+        const result = await removeMembership(store.db, { orgId: who.orgId, teamId, userId });
+        if ('refused' in result) {
+          // Another organisation's user or team reads as missing: 404, never 403.
+          if (result.refused === 'not_found')
+            throw new HttpError('NOT_FOUND', 'no such member in that team', 'path.userId');
+          throw new HttpError(
+            'CONFLICT',
+            "this is the organisation's last manager: make someone else a manager first",
+            'path.userId',
+          );
+        }
+        await recordAudit(store.db, {
+          orgId: who.orgId,
+          userId: who.userId,
+          action: 'member_removed',
+          subject: `user:${userId}`,
+          detail: { teamId, role: result.removed },
+        });
+        return reply.code(204).send(null);
       },
     );
 

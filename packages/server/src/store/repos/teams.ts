@@ -65,3 +65,54 @@ export async function setMembershipRole(
     return before.role;
   });
 }
+
+export type RemoveMembershipResult =
+  | { removed: Role }
+  | { refused: 'not_found' }
+  | { refused: 'last_manager' };
+
+/**
+ * Takes a user out of one team. The organisation's last manager cannot be removed (nobody could
+ * manage its people afterwards): the managers' rows are locked first, so two managers removing
+ * each other at once cannot both succeed.
+ */
+export async function removeMembership(
+  db: Kysely<Database>,
+  input: { orgId: string; teamId: string; userId: string },
+): Promise<RemoveMembershipResult> {
+  return db.transaction().execute(async (tx) => {
+    const managers = await tx
+      .selectFrom('memberships')
+      .select(['team_id', 'user_id'])
+      .where('org_id', '=', input.orgId)
+      .where('role', '=', 'manager')
+      .orderBy('team_id')
+      .orderBy('user_id')
+      .forUpdate()
+      .execute();
+    const row = await tx
+      .selectFrom('memberships')
+      .select('role')
+      .where('org_id', '=', input.orgId)
+      .where('team_id', '=', input.teamId)
+      .where('user_id', '=', input.userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) return { refused: 'not_found' };
+    if (row.role === 'manager') {
+      const others = new Set(
+        managers
+          .filter((m) => !(m.team_id === input.teamId && m.user_id === input.userId))
+          .map((m) => m.user_id),
+      );
+      if (others.size === 0) return { refused: 'last_manager' };
+    }
+    await tx
+      .deleteFrom('memberships')
+      .where('org_id', '=', input.orgId)
+      .where('team_id', '=', input.teamId)
+      .where('user_id', '=', input.userId)
+      .execute();
+    return { removed: row.role };
+  });
+}
