@@ -224,4 +224,50 @@ describe('the web app with the keyboard only', () => {
     expect(watched.problems).toEqual([]);
     expect([...new Set(watched.failures)]).toEqual(['401 GET /api/me']);
   }, 600_000);
+
+  it('a manager removes someone from a team after a confirmation, and cannot remove the last manager', async () => {
+    const watched = await watchedPage(browser!, url);
+    const { page } = watched;
+    await page.goto(url);
+    await page.locator('input[name=email]').fill('manager@demo.clientele');
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('signed-in-as').waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Manager' }).click();
+    const table = page.getByTestId('member-table');
+    await table.getByText('support@demo.clientele').waitFor();
+
+    // Enter opens the confirmation; Escape leaves without removing, the focus back on the button.
+    const label = 'Remove Sofia Support from Customer care';
+    const remove = await tabTo(page, (f) => f.tag === 'BUTTON' && f.label === label, label, 120);
+    expectRing(remove, 'Remove');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Their account and their other teams stay').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await focused(page)).label).toBe(label);
+    await expect(table.getByText('support@demo.clientele').count()).resolves.toBe(1);
+
+    // Confirmed: the row goes.
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Remove from the team' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await table.getByText('support@demo.clientele').waitFor({ state: 'detached' });
+
+    // The only manager: refused, in words.
+    await table.getByRole('button', { name: 'Remove Maria Manager from Management' }).click();
+    await dialog.getByRole('button', { name: 'Remove from the team' }).click();
+    await dialog
+      .getByRole('alert')
+      .getByText(/last manager: make someone else a manager first/)
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await table.getByText('manager@demo.clientele').waitFor();
+
+    expect(watched.problems).toEqual([]);
+    expect(
+      [...new Set(watched.failures.map((f) => f.replace(/\/api\/teams\/.*/, '/api/teams/...')))].sort(),
+    ).toEqual(['401 GET /api/me', '409 DELETE /api/teams/...']);
+  }, 120_000);
 });

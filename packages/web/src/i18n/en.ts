@@ -324,6 +324,12 @@ export const en = {
     invited: 'Invitation for {{email}} created',
     inviteLink: 'Send them this link (valid until {{date}}); it is shown only once:',
     posts: 'Posts',
+    remove: 'Remove',
+    removeLabel: 'Remove {{name}} from {{team}}',
+    removeTitle: 'Remove {{name}} from {{team}}?',
+    removeText:
+      '{{name}} leaves the team {{team}}. Their account and their other teams stay; with no team left they can sign in but do nothing.',
+    removeConfirm: 'Remove from the team',
   },
   pager: {
     previous: 'Previous',

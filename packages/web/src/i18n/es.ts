@@ -327,6 +327,12 @@ export const es: Translation = {
     invited: 'Invitación para {{email}} creada',
     inviteLink: 'Envíale este enlace (válido hasta {{date}}); solo se muestra una vez:',
     posts: 'Publicaciones',
+    remove: 'Quitar',
+    removeLabel: 'Quitar a {{name}} de {{team}}',
+    removeTitle: '¿Quitar a {{name}} de {{team}}?',
+    removeText:
+      '{{name}} deja el equipo {{team}}. Su cuenta y sus otros equipos se mantienen; sin ningún equipo puede iniciar sesión pero no hacer nada.',
+    removeConfirm: 'Quitar del equipo',
   },
   pager: {
     previous: 'Anterior',

@@ -327,6 +327,12 @@ export const pt: Translation = {
     invited: 'Convite para {{email}} criado',
     inviteLink: 'Envie este link (válido até {{date}}); ele é mostrado só uma vez:',
     posts: 'Publicações',
+    remove: 'Remover',
+    removeLabel: 'Remover {{name}} de {{team}}',
+    removeTitle: 'Remover {{name}} de {{team}}?',
+    removeText:
+      '{{name}} sai da equipe {{team}}. A conta e as outras equipes continuam; sem nenhuma equipe, pode entrar mas não fazer nada.',
+    removeConfirm: 'Remover da equipe',
   },
   pager: {
     previous: 'Anterior',

@@ -19,6 +19,7 @@ import { useSession } from '../../app/session.ts';
 import { formatDateTime, formatInteger } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
+import { RemoveMember } from './RemoveMember.tsx';
 
 export function ManagerPage() {
   const { t } = useTranslation();
@@ -95,8 +96,9 @@ function RoleSelect({ member, onChanged }: { member: Member; onChanged: () => vo
 
 function MemberTable({ members, onChanged }: { members: Member[]; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
+  const [removing, setRemoving] = useState<Member | null>(null);
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={720}>
       <Table striped data-testid="member-table">
         <Table.Thead>
           <Table.Tr>
@@ -106,6 +108,7 @@ function MemberTable({ members, onChanged }: { members: Member[]; onChanged: () 
             <Table.Th>{t('manager.teamId')}</Table.Th>
             <Table.Th>{t('manager.role')}</Table.Th>
             <Table.Th ta="right">{t('manager.posts')}</Table.Th>
+            <Table.Th />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -125,10 +128,31 @@ function MemberTable({ members, onChanged }: { members: Member[]; onChanged: () 
               <Table.Td ta="right">
                 {m.posts === undefined ? '—' : formatInteger(i18n.language, m.posts)}
               </Table.Td>
+              <Table.Td>
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  color="red"
+                  onClick={() => setRemoving(m)}
+                  aria-label={t('manager.removeLabel', { name: m.name, team: m.team })}
+                >
+                  {t('manager.remove')}
+                </Button>
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
+      {removing && (
+        <RemoveMember
+          member={removing}
+          onClose={() => setRemoving(null)}
+          onRemoved={() => {
+            setRemoving(null);
+            onChanged();
+          }}
+        />
+      )}
     </Table.ScrollContainer>
   );
 }
