@@ -50,7 +50,9 @@ describe('the web app in a browser, against clientele serve --demo', () => {
     expect(isPng(readFileSync(file)), name).toBe(true);
   }
 
-  const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name }).click();
+  // Exact: "Data" is also part of "Ask the data".
+  const nav = (page: Page, name: string) =>
+    page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
 
   it('signs in, shows every page, renames a segment, looks a customer up, refuses support the Manager page, speaks Spanish', async () => {
     // The demo runs must be published before the pages have results to show.
