@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOpenAi, startFakeOpenAi } from '../../server/test/campaigns/fakeOpenAi.ts';
 import { isPng, launchChromium, type WatchedPage, watchedPage } from './browser.ts';
 import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
 
@@ -17,6 +18,7 @@ describe('ask the data and the chart builder in a browser', () => {
   let browser: Browser | undefined;
   let url = '';
   let shots = '';
+  let llm: FakeOpenAi | undefined;
   const pages: WatchedPage[] = [];
 
   beforeAll(async () => {
@@ -25,9 +27,11 @@ describe('ask the data and the chart builder in a browser', () => {
     shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
     mkdirSync(shots, { recursive: true });
     browser = await launchChromium();
+    llm = await startFakeOpenAi({ models: ['tiny'] });
   }, 180_000);
 
   afterAll(async () => {
+    await llm?.close();
     await browser?.close();
     await server?.stop();
   });
@@ -114,4 +118,49 @@ describe('ask the data and the chart builder in a browser', () => {
     expect(failures[0]).toMatch(/^400 POST \/api\/runs\/[^/]+\/sql$/);
     expect(pages[0]!.problems).toEqual([]);
   }, 600_000);
+
+  it('asks a question: the answer, the query the model ran with its rows, opened in the SQL console', async () => {
+    // A model on 127.0.0.1 that asks for one query, then answers with what it got back.
+    const query = 'SELECT count(*) AS customers FROM scores';
+    llm!.reply(
+      { toolCalls: [{ name: 'run_sql', arguments: { query } }] },
+      'The telco run scores every customer once.',
+    );
+    const manager = await apiSession(url, 'manager@demo.clientele');
+    await manager.send('PUT', '/api/settings/channels', { llm: { baseUrl: llm!.baseUrl, model: 'tiny' } });
+
+    const page = await open('marketing@demo.clientele');
+    await nav(page, 'Ask the data');
+    // A new browser: the telco run picked again (the first dataset, the transactions, has no scores).
+    await page.getByTestId('dataset-picker').click();
+    await page.getByRole('option', { name: 'Telco snapshot (synthetic)' }).click();
+    await page.getByRole('heading', { name: 'Ask a question' }).waitFor();
+    expect(await page.getByTestId('no-model').count()).toBe(0);
+    const question = page.getByTestId('ask-question');
+    await question.fill('How many customers are scored?');
+    await question.press('Control+Enter');
+    const answer = page.getByTestId('ask-answer');
+    await answer.waitFor();
+    const card = answer.getByTestId('ask-query');
+    expect(await card.count()).toBe(1);
+    expect(await card.locator('pre').textContent()).toBe(query);
+    const counted = Number((await card.locator('tbody td').first().textContent())?.replace(/\D/g, ''));
+    // The demo's 3,000 rows hold a few repeated customers, loaded once.
+    expect(counted).toBeGreaterThan(2900);
+    expect(counted).toBeLessThanOrEqual(3000);
+    expect(await answer.textContent()).toContain('The telco run scores every customer once.');
+    // The model was sent the rows of its query.
+    const tool = llm!.requests[1]!.body.messages.find((m) => m.role === 'tool');
+    expect(tool?.content).toContain(String(counted));
+    await shot(page, 'ask');
+
+    await card.getByRole('button', { name: 'Open in the SQL console' }).click();
+    const editor = page.getByTestId('sql-editor');
+    expect(await editor.inputValue()).toBe(query);
+    await expect.poll(() => editor.evaluate((el) => el === document.activeElement)).toBe(true);
+    await editor.press('Control+Enter');
+    await page.getByTestId('sql-result').locator('tbody tr').first().waitFor();
+    expect(llm!.pending()).toBe(0);
+    expect(pages.at(-1)!.problems).toEqual([]);
+  }, 300_000);
 });
