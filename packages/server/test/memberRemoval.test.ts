@@ -119,6 +119,27 @@ for (const kind of STORE_KINDS) {
       ).toBe(409);
     });
 
+    it('refuses to demote the last manager too, and allows it once there is another', async () => {
+      const org = (await createOrganisation(store.db, { name: 'Demote' })).id;
+      const team = (await createTeam(store.db, { orgId: org, name: 'Management' })).id;
+      const only = await person(org, team, 'manager');
+      const patch = (userId: string, role: Role, bearer: string) =>
+        app.inject({
+          method: 'PATCH',
+          url: `/api/members/${userId}`,
+          headers: { authorization: `Bearer ${bearer}` },
+          payload: { teamId: team, role },
+        });
+      const refused = await patch(only.userId, 'support', only.bearer);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error).toMatchObject({ code: 'CONFLICT', field: 'body.role' });
+      expect((await patch(only.userId, 'manager', only.bearer)).statusCode).toBe(200);
+      const second = await person(org, team, 'support');
+      expect((await patch(second.userId, 'manager', only.bearer)).statusCode).toBe(200);
+      expect((await patch(only.userId, 'marketing', only.bearer)).statusCode).toBe(200);
+      expect((await patch(second.userId, 'support', second.bearer)).statusCode).toBe(409);
+    });
+
     it("reads another organisation's people as missing", async () => {
       const mine = (await createTeam(store.db, { orgId, name: 'Mine' })).id;
       const boss = await person(orgId, mine, 'manager');

@@ -104,6 +104,7 @@ export function memberRoutes(store: Store, options: ResolvedAuthOptions): Fastif
             200: z.object({ userId: z.string(), teamId: z.string(), role: z.enum(ROLES) }),
             ...errors,
             404: errorBodySchema,
+            409: errorBodySchema,
           },
         },
       },
@@ -115,6 +116,13 @@ export function memberRoutes(store: Store, options: ResolvedAuthOptions): Fastif
         // Another organisation's user or team reads as missing: 404, never 403.
         if (before === undefined)
           throw new HttpError('NOT_FOUND', 'no such member in that team', 'path.userId');
+        if (before === 'last_manager') {
+          throw new HttpError(
+            'CONFLICT',
+            "this is the organisation's last manager: make someone else a manager first",
+            'body.role',
+          );
+        }
         await recordAudit(store.db, {
           orgId: who.orgId,
           userId: who.userId,

@@ -40,12 +40,17 @@ export async function listMemberships(
   return q.orderBy('team_id').orderBy('user_id').execute();
 }
 
-/** Changes a user's role in one team; the previous role, or undefined when there is no such membership. */
+/**
+ * Changes a user's role in one team; the previous role, undefined when there is no such
+ * membership, or 'last_manager' when it would leave the organisation without a manager (the
+ * managers' rows are locked first, as removeMembership does).
+ */
 export async function setMembershipRole(
   db: Kysely<Database>,
   input: { orgId: string; teamId: string; userId: string; role: Role },
-): Promise<Role | undefined> {
+): Promise<Role | 'last_manager' | undefined> {
   return db.transaction().execute(async (tx) => {
+    const managers = await lockManagers(tx, input.orgId);
     const before = await tx
       .selectFrom('memberships')
       .select('role')
@@ -55,6 +60,9 @@ export async function setMembershipRole(
       .forUpdate()
       .executeTakeFirst();
     if (!before) return undefined;
+    if (before.role === 'manager' && input.role !== 'manager' && !otherManager(managers, input)) {
+      return 'last_manager';
+    }
     await tx
       .updateTable('memberships')
       .set({ role: input.role })
@@ -64,6 +72,27 @@ export async function setMembershipRole(
       .execute();
     return before.role;
   });
+}
+
+/** The organisation's manager memberships, locked until the transaction ends. */
+function lockManagers(tx: Kysely<Database>, orgId: string) {
+  return tx
+    .selectFrom('memberships')
+    .select(['team_id', 'user_id'])
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'manager')
+    .orderBy('team_id')
+    .orderBy('user_id')
+    .forUpdate()
+    .execute();
+}
+
+/** Whether another manager membership remains without this one (the same person managing another team counts). */
+function otherManager(
+  managers: { team_id: string; user_id: string }[],
+  input: { teamId: string; userId: string },
+): boolean {
+  return managers.some((m) => !(m.team_id === input.teamId && m.user_id === input.userId));
 }
 
 export type RemoveMembershipResult =
@@ -81,15 +110,7 @@ export async function removeMembership(
   input: { orgId: string; teamId: string; userId: string },
 ): Promise<RemoveMembershipResult> {
   return db.transaction().execute(async (tx) => {
-    const managers = await tx
-      .selectFrom('memberships')
-      .select(['team_id', 'user_id'])
-      .where('org_id', '=', input.orgId)
-      .where('role', '=', 'manager')
-      .orderBy('team_id')
-      .orderBy('user_id')
-      .forUpdate()
-      .execute();
+    const managers = await lockManagers(tx, input.orgId);
     const row = await tx
       .selectFrom('memberships')
       .select('role')
@@ -99,14 +120,7 @@ export async function removeMembership(
       .forUpdate()
       .executeTakeFirst();
     if (!row) return { refused: 'not_found' };
-    if (row.role === 'manager') {
-      const others = new Set(
-        managers
-          .filter((m) => !(m.team_id === input.teamId && m.user_id === input.userId))
-          .map((m) => m.user_id),
-      );
-      if (others.size === 0) return { refused: 'last_manager' };
-    }
+    if (row.role === 'manager' && !otherManager(managers, input)) return { refused: 'last_manager' };
     await tx
       .deleteFrom('memberships')
       .where('org_id', '=', input.orgId)
