@@ -1,23 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@clientele/ml';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queueCampaign } from '../../src/campaigns/queueCampaign.ts';
 import { type Database, openStore, PGliteDialect } from '../../src/store/index.ts';
 import { campaignCounts, createCampaign } from '../../src/store/repos/campaigns.ts';
 import { putChannelSettings } from '../../src/store/repos/channelSettings.ts';
+import { TEST_DATABASE_URL } from '../stores.ts';
 import { type FakeTwilio, startFakeTwilio } from './fakeTwilio.ts';
 import { seedOrg } from './fixture.ts';
 import { type SmtpSink, startSmtpSink } from './smtpSink.ts';
 
 /**
  * The issue's crash test: the sending process (`clientele campaigns work`, a real child process
- * on an embedded data folder) is SIGKILLed at seeded random points while it sends; after each
+ * on PostgreSQL or an embedded data folder) is SIGKILLed at seeded random points while it sends; after each
  * restart it resumes. At the end every recipient has exactly one message at the provider.
  */
 const bin = join(import.meta.dirname, '..', '..', '..', 'cli', 'bin', 'clientele.js');
@@ -28,11 +31,16 @@ interface Worker {
   exited: Promise<number | null>;
 }
 
-/** Starts a worker on the data folder; resolves once it is sending. */
-function startWorker(dataDir: string, extra: string[] = []): Promise<Worker> {
+/** Where the worker's store is: an embedded data folder, or a PostgreSQL database of its own. */
+type Where = { dataDir: string } | { databaseUrl: string };
+const storeFlags = (where: Where): string[] =>
+  'dataDir' in where ? ['--data-dir', where.dataDir] : ['--database-url', where.databaseUrl];
+
+/** Starts a worker on the store; resolves once it is sending. */
+function startWorker(where: Where, extra: string[] = []): Promise<Worker> {
   const child = spawn(
     process.execPath,
-    [bin, 'campaigns', 'work', '--data-dir', dataDir, '--poll-ms', '50', ...extra],
+    [bin, 'campaigns', 'work', ...storeFlags(where), '--poll-ms', '50', ...extra],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -55,14 +63,14 @@ function startWorker(dataDir: string, extra: string[] = []): Promise<Worker> {
   });
 }
 
-/** An organisation and a queued campaign in a fresh data folder, closed again for the worker. */
+/** An organisation and a queued campaign in a fresh store, closed again for the worker. */
 async function prepare(
-  dataDir: string,
+  where: Where,
   channel: 'whatsapp' | 'email',
   customers: number,
   settings: Parameters<typeof putChannelSettings>[2],
 ): Promise<{ campaignId: string }> {
-  const store = await openStore({ dataDir });
+  const store = await openStore(where);
   try {
     const org = await seedOrg(store, { name: 'Crash', customers });
     await putChannelSettings(store.db, org.orgId, settings, null);
@@ -98,14 +106,14 @@ async function prepare(
 
 /** Kills a worker `kills` times at seeded random points while it sends, then lets one finish. */
 async function crashAndFinish(
-  dataDir: string,
+  where: Where,
   options: { kills: number; seed: number; minMs: number; maxMs: number; progress: () => number },
 ): Promise<{ atKills: number[] }> {
   const rng = new Rng(options.seed);
   const atKills: number[] = [];
   for (let k = 0; k < options.kills; k++) {
     const before = options.progress();
-    const worker = await startWorker(dataDir);
+    const worker = await startWorker(where);
     // Once it is sending again (a first new message at the provider), at a random point after.
     const until = Date.now() + 120_000;
     while (options.progress() === before && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
@@ -114,7 +122,7 @@ async function crashAndFinish(
     await worker.exited;
     atKills.push(options.progress());
   }
-  const last = await startWorker(dataDir, ['--until-idle']);
+  const last = await startWorker(where, ['--until-idle']);
   expect(await last.exited, last.err()).toBe(0);
   return { atKills };
 }
@@ -123,9 +131,49 @@ async function crashAndFinish(
  * The data folder opened again for reading, without the migrator: the worker ran the migrations
  * of the code as it was when it started, which may be newer than this test's (a long run).
  */
-async function reopen(dataDir: string): Promise<{ db: Kysely<Database>; close: () => Promise<void> }> {
-  const pglite = await PGlite.create(dataDir);
+async function reopen(where: Where): Promise<{ db: Kysely<Database>; close: () => Promise<void> }> {
+  if ('databaseUrl' in where) {
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: where.databaseUrl, max: 2 }) }),
+    });
+    return { db, close: () => db.destroy() };
+  }
+  const pglite = await PGlite.create(where.dataDir);
   return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), close: () => pglite.close() };
+}
+
+/**
+ * A PostgreSQL database of the test's own on the test server (the worker takes a URL, not a
+ * schema), dropped at the end. The 20-kill test runs there: a restart on PostgreSQL costs the
+ * process start alone, while the embedded store is opened anew each time (seconds on a busy
+ * machine); the e-mail test keeps the embedded store's crash behaviour covered.
+ */
+async function freshDatabase(): Promise<{ databaseUrl: string; drop: () => Promise<void> }> {
+  const name = `clientele_crash_${randomBytes(5).toString('hex')}`;
+  // The store names a user when the URL has none (PGUSER, USER, else the login): so do these.
+  const url = new URL(TEST_DATABASE_URL);
+  if (!url.username) url.username = process.env['PGUSER'] || process.env['USER'] || userInfo().username;
+  const adminUrl = url.toString();
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }
 
 /**
@@ -147,21 +195,24 @@ function ignoreSmtpResets(): () => void {
 
 describe('a send worker killed at random points resumes without sending anyone twice or skipping anyone', () => {
   const dirs: string[] = [];
+  const drops: (() => Promise<void>)[] = [];
   let twilio: FakeTwilio | undefined;
   let sink: SmtpSink | undefined;
   afterAll(async () => {
     await twilio?.close();
     await sink?.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    for (const drop of drops) await drop();
   });
 
-  it('WhatsApp through Twilio: 2,000 recipients, 20 kills, exactly one request each at the provider', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'clientele-crash-wa-'));
-    dirs.push(dataDir);
+  it('WhatsApp through Twilio on PostgreSQL: 2,000 recipients, 20 kills, exactly one request each at the provider', async () => {
+    const database = await freshDatabase();
+    drops.push(database.drop);
+    const where: Where = { databaseUrl: database.databaseUrl };
     twilio = await startFakeTwilio();
     // 2,200 customers, every 11th without a phone: 2,000 recipients. 200 a second: 10 s of sending,
     // so the 20 kills (at most 20 * 0.45 s of sending between them) all land mid-campaign.
-    const { campaignId } = await prepare(dataDir, 'whatsapp', 2200, {
+    const { campaignId } = await prepare(where, 'whatsapp', 2200, {
       twilio: {
         accountSid: twilio.accountSid,
         authToken: twilio.authToken,
@@ -171,7 +222,7 @@ describe('a send worker killed at random points resumes without sending anyone t
       rateLimits: { whatsapp: 200 },
     });
     const posts = () => twilio!.requests.filter((r) => r.method === 'POST').length;
-    const { atKills } = await crashAndFinish(dataDir, {
+    const { atKills } = await crashAndFinish(where, {
       kills: 20,
       seed: 9,
       minMs: 50,
@@ -182,7 +233,7 @@ describe('a send worker killed at random points resumes without sending anyone t
     expect(atKills.at(-1)!).toBeLessThan(2000);
     for (let k = 1; k < atKills.length; k++) expect(atKills[k]!).toBeGreaterThan(atKills[k - 1]!);
 
-    const store = await reopen(dataDir);
+    const store = await reopen(where);
     try {
       const rows = await store.db
         .selectFrom('deliveries')
@@ -217,24 +268,25 @@ describe('a send worker killed at random points resumes without sending anyone t
     }
   }, 900_000);
 
-  it('e-mail through SMTP: 300 recipients, 5 kills, none missing, and every duplicate counted as uncertain', async () => {
+  it('e-mail through SMTP on the embedded store: 300 recipients, 5 kills, none missing, and every duplicate counted as uncertain', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'clientele-crash-mail-'));
     dirs.push(dataDir);
+    const where: Where = { dataDir };
     const restore = ignoreSmtpResets();
     sink = await startSmtpSink();
     // 350 customers, every 7th without an e-mail: 300 recipients, at 60 a second.
-    const { campaignId } = await prepare(dataDir, 'email', 350, {
+    const { campaignId } = await prepare(where, 'email', 350, {
       smtp: { host: sink.host, port: sink.port, secure: false, from: 'news@example.com' },
       rateLimits: { email: 60 },
     });
-    await crashAndFinish(dataDir, {
+    await crashAndFinish(where, {
       kills: 5,
       seed: 5,
       minMs: 100,
       maxMs: 500,
       progress: () => sink!.messages.length,
     });
-    const store = await reopen(dataDir);
+    const store = await reopen(where);
     try {
       const rows = await store.db
         .selectFrom('deliveries')
