@@ -70,6 +70,27 @@ describe('ask the data and the chart builder in a browser', () => {
     await page.getByRole('option', { name: 'Telco snapshot (synthetic)' }).click();
     const live = page.getByTestId('builder-chart');
     await live.getByTestId('chart').locator('svg').waitFor();
+    // Every kind draws.
+    for (const kind of ['Histogram', 'Scatter', 'Heat map', 'Box plot']) {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/chart-data') && r.status() === 200);
+      await page.getByTestId('builder-kind').getByText(kind, { exact: true }).click();
+      await answered;
+      await live.getByTestId('chart').locator('svg').waitFor();
+    }
+    // Over time: by month of the file's first date column, or a line saying there is none.
+    const { datasets } = await data.get<{ datasets: { id: string; name: string }[] }>('/api/datasets');
+    const telco = datasets.find((d) => d.name === 'Telco snapshot (synthetic)')!;
+    const fields = await data.get<{ attributes: { date: boolean }[] }>(
+      `/api/datasets/${telco.id}/chart-fields`,
+    );
+    const overTime = page.waitForResponse((r) => r.url().endsWith('/chart-data') && r.status() === 200);
+    await page.getByTestId('builder-kind').getByText('Over time', { exact: true }).click();
+    if (fields.attributes.some((a) => a.date)) {
+      await overTime;
+      await live.getByTestId('chart').locator('svg').waitFor();
+    } else {
+      await page.getByText('This dataset has no date column').waitFor();
+    }
     await page.getByTestId('builder-kind').getByText('Bars', { exact: true }).click();
     await page.getByTestId('builder-category').waitFor();
     expect(await page.getByTestId('builder-category').inputValue()).toBe('segment');

@@ -51,8 +51,12 @@ export function builderOption(result: ChartResult, spec: ChartSpec, labels: Opti
     case 'box':
       return {
         tooltip: { trigger: 'item' },
-        grid: { left: 60, right: 20, top: 20, bottom: 40 },
-        xAxis: { type: 'category', data: data.boxes.map((b) => name(b.segment)) },
+        grid: { left: 10, right: 20, top: 20, bottom: 10, containLabel: true },
+        xAxis: {
+          type: 'category',
+          data: data.boxes.map((b) => name(b.segment)),
+          axisLabel: { interval: 0, width: 140, overflow: 'truncate' },
+        },
         yAxis: { type: 'value', scale: true },
         series: [
           {
@@ -65,9 +69,15 @@ export function builderOption(result: ChartResult, spec: ChartSpec, labels: Opti
       const label = category(spec.kind === 'bar' ? spec.category : undefined);
       return {
         tooltip: { trigger: 'axis' },
-        grid: { left: 160, right: 30, top: 20, bottom: 40 },
-        xAxis: { type: 'value', name: labels.value },
-        yAxis: { type: 'category', data: data.bars.map((b) => label(b.label)), inverse: true },
+        // Labels fit in the grid, cut at 160 px: segment names run long.
+        grid: { left: 10, right: 30, top: 20, bottom: 40, containLabel: true },
+        xAxis: { type: 'value', name: labels.value, nameLocation: 'middle', nameGap: 28 },
+        yAxis: {
+          type: 'category',
+          data: data.bars.map((b) => label(b.label)),
+          inverse: true,
+          axisLabel: { width: 160, overflow: 'truncate' },
+        },
         series: [
           {
             name: labels.value,
@@ -109,9 +119,17 @@ export function builderOption(result: ChartResult, spec: ChartSpec, labels: Opti
       const yLabel = category(spec.kind === 'heatmap' ? spec.y.field : undefined);
       return {
         tooltip: { position: 'top' },
-        grid: { left: 120, right: 30, top: 10, bottom: 90 },
-        xAxis: { type: 'category', data: data.x.map(xLabel), axisLabel: { rotate: 30 } },
-        yAxis: { type: 'category', data: data.y.map(yLabel) },
+        grid: { left: 10, right: 30, top: 10, bottom: 60, containLabel: true },
+        xAxis: {
+          type: 'category',
+          data: data.x.map(xLabel),
+          axisLabel: { rotate: 30, width: 120, overflow: 'truncate' },
+        },
+        yAxis: {
+          type: 'category',
+          data: data.y.map(yLabel),
+          axisLabel: { width: 160, overflow: 'truncate' },
+        },
         visualMap: {
           min: 0,
           max: Math.max(1, max),
