@@ -11,10 +11,12 @@ function rebuild(fields: Record<string, unknown> & { message: string }): Error {
 }
 
 /**
- * PGlite on a thread of its own (worker_threads). The WASM database and its JavaScript side were
- * about half of each Lookout request's CPU; on the main thread they queued behind HTTP parsing
- * and serialising, and the two could never use the second core. Queries are posted in order and
- * answered in order; the dialect still hands the one connection to one user at a time.
+ * PGlite on a thread of its own (worker_threads), `openStore({ ..., thread: 'worker' })`. The
+ * WASM database and its JavaScript side are about half of each Lookout request's CPU; here they
+ * run beside the HTTP server instead of queueing behind it. On 2 cores the hand-over cost more
+ * than that gave (see EmbeddedOptions in openStore.ts), so it is not the default. Queries are
+ * posted in order and answered in order; the dialect still hands the one connection to one user
+ * at a time.
  */
 export async function openPGliteThread(dataDir: string | undefined): Promise<PGliteLike> {
   const worker = new Worker(new URL('./pgliteWorker.js', import.meta.url), { workerData: { dataDir } });
