@@ -57,6 +57,26 @@ const names = new Map([
 ]);
 
 describe('chart options from a run report', () => {
+  it("model selection: the Gaussian mixtures' BIC per k on a third axis, when they were tried", () => {
+    const o = selectionOption(report, { silhouette: 'S', inertia: 'I', bic: 'B' }) as {
+      series: { name: string; data: unknown; yAxisIndex?: number }[];
+      yAxis: unknown[];
+    };
+    expect(o.series[2]).toMatchObject({ name: 'B', yAxisIndex: 2, data: [[2, 10]] });
+    expect(o.yAxis).toHaveLength(3);
+    const none = selectionOption(
+      {
+        ...report,
+        segmentation: {
+          ...report.segmentation,
+          selection: report.segmentation.selection.map((s) => ({ ...s, bic: null })),
+        },
+      },
+      { silhouette: 'S', inertia: 'I', bic: 'B' },
+    ) as { series: unknown[] };
+    expect(none.series).toHaveLength(2);
+  });
+
   it('model selection: the chosen algorithm’s silhouette per k and the elbow on a second axis', () => {
     const o = selectionOption(report, { silhouette: 'S', inertia: 'I' }) as { series: { data: unknown }[] };
     expect(o.series[0]!.data).toEqual([

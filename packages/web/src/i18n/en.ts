@@ -260,6 +260,7 @@ export const en = {
       'Chosen: {{algorithm}} with k = {{k}}. Silhouette (higher is better) and inertia (the elbow) per k.',
     silhouette: 'Silhouette',
     inertia: 'Inertia',
+    bic: 'BIC of the Gaussian mixtures (lower is better)',
     view: 'Segments seen through {{method}}',
     riskBySegment: 'Churn risk by segment',
     churnBy: 'Churn by {{column}}',

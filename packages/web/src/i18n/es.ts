@@ -263,6 +263,7 @@ export const es: Translation = {
       'Elegido: {{algorithm}} con k = {{k}}. Silueta (mejor cuanto más alta) e inercia (el codo) por k.',
     silhouette: 'Silueta',
     inertia: 'Inercia',
+    bic: 'BIC de las mezclas gaussianas (menor es mejor)',
     view: 'Segmentos vistos con {{method}}',
     riskBySegment: 'Riesgo de abandono por segmento',
     churnBy: 'Abandono por {{column}}',

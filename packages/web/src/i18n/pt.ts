@@ -263,6 +263,7 @@ export const pt: Translation = {
       'Escolhido: {{algorithm}} com k = {{k}}. Silhueta (quanto maior, melhor) e inércia (o cotovelo) por k.',
     silhouette: 'Silhueta',
     inertia: 'Inércia',
+    bic: 'BIC das misturas gaussianas (menor é melhor)',
     view: 'Segmentos vistos por {{method}}',
     riskBySegment: 'Risco de churn por segmento',
     churnBy: 'Churn por {{column}}',

@@ -117,7 +117,12 @@ function Charts({
 }) {
   const { t } = useTranslation();
   const selection = useMemo(
-    () => selectionOption(report, { silhouette: t('charts.silhouette'), inertia: t('charts.inertia') }),
+    () =>
+      selectionOption(report, {
+        silhouette: t('charts.silhouette'),
+        inertia: t('charts.inertia'),
+        bic: t('charts.bic'),
+      }),
     [report, t],
   );
   const risk = useMemo(

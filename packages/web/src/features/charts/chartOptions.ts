@@ -10,19 +10,31 @@ const TIER_COLOURS: Record<string, string> = {
   Critical: '#fa5252',
 };
 
+/**
+ * Model selection per k: the chosen algorithm's silhouette, the k-means inertia (the elbow) and,
+ * when Gaussian mixtures were tried, their BIC (lower is better), each on an axis of its own.
+ */
 export function selectionOption(
   report: Report,
-  labels: { silhouette: string; inertia: string },
+  labels: { silhouette: string; inertia: string; bic?: string },
 ): EChartsCoreOption {
   const sil = report.segmentation.selection.filter((s) => s.algorithm === report.segmentation.algorithm);
+  const bic = report.segmentation.selection
+    .filter((s) => s.bic !== null)
+    .sort((a, b) => a.k - b.k)
+    .map((s) => [s.k, s.bic]);
+  const withBic = bic.length > 0 && labels.bic !== undefined;
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
-    grid: { left: 50, right: 50, top: 40, bottom: 30 },
+    grid: { left: 50, right: withBic ? 110 : 50, top: 40, bottom: 30 },
     xAxis: { type: 'value', name: 'k', minInterval: 1 },
     yAxis: [
       { type: 'value', name: labels.silhouette },
       { type: 'value', name: labels.inertia, splitLine: { show: false } },
+      ...(withBic
+        ? [{ type: 'value', name: labels.bic, offset: 60, scale: true, splitLine: { show: false } }]
+        : []),
     ],
     series: [
       { name: labels.silhouette, type: 'line', data: sil.map((s) => [s.k, s.silhouette]) },
@@ -32,6 +44,7 @@ export function selectionOption(
         yAxisIndex: 1,
         data: report.segmentation.elbowCurve.map((e) => [e.k, e.inertia]),
       },
+      ...(withBic ? [{ name: labels.bic, type: 'line', yAxisIndex: 2, data: bic }] : []),
     ],
   };
 }
