@@ -2,7 +2,8 @@
  * Headless Chromium for the web app's end-to-end test: Debian's /usr/bin/chromium driven by
  * playwright-core (never `playwright install`), as packages/analytics/test/browser.ts does.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -63,3 +64,31 @@ export async function watchedPage(browser: Browser, base: string): Promise<Watch
 export function isPng(bytes: Buffer): boolean {
   return bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 }
+
+/** A watched page signed in through the app's sign-in form. */
+export async function signedInPage(
+  browser: Browser,
+  base: string,
+  email: string,
+  password: string,
+): Promise<WatchedPage> {
+  const watched = await watchedPage(browser, base);
+  const { page } = watched;
+  await page.goto(base);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in-as').waitFor();
+  return watched;
+}
+
+/** Saves a full-page screenshot as `<dir>/<name>.png`; false when what was written is not a PNG. */
+export async function savedScreenshot(page: Page, dir: string, name: string): Promise<boolean> {
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return isPng(readFileSync(file));
+}
+
+/** A link of the app's navigation, by its exact name ("Data" is also part of "Ask the data"). */
+export const navLink = (page: Page, name: string) =>
+  page.getByRole('navigation').getByRole('link', { name, exact: true });

@@ -6,11 +6,11 @@
  * outbox), imports outcomes and sees the results, the history, the outbox and Home's
  * contributions. Screenshots of each page go to CLIENTELE_SCREENSHOTS or a temporary folder.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPng, launchChromium, type WatchedPage, watchedPage } from './browser.ts';
+import { launchChromium, navLink, savedScreenshot, signedInPage, type WatchedPage } from './browser.ts';
 import {
   type ApiSession,
   apiSession,
@@ -113,25 +113,14 @@ describe('campaigns in a browser, against clientele serve --demo', () => {
   });
 
   async function open(email: string): Promise<Page> {
-    const watched = await watchedPage(browser!, url);
+    const watched = await signedInPage(browser!, url, email, PASSWORD);
     pages.push(watched);
-    const page = watched.page;
-    await page.goto(url);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-as').waitFor();
-    return page;
+    return watched.page;
   }
 
-  async function shot(page: Page, name: string) {
-    const file = join(shots, `campaigns-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    expect(isPng(readFileSync(file)), name).toBe(true);
-  }
-
-  const nav = (page: Page, name: string) =>
-    page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  const shot = async (page: Page, name: string) =>
+    expect(await savedScreenshot(page, shots, `campaigns-${name}`), name).toBe(true);
+  const nav = (page: Page, name: string) => navLink(page, name).click();
   const textOf = async (page: Page, testId: string) =>
     ((await page.getByTestId(testId).textContent()) ?? '').trim();
 

@@ -5,12 +5,12 @@
  * console (no model is set up on the demo: the console alone, with the server's line on what one
  * would add) and has a write refused with the server's reason.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAi, startFakeOpenAi } from '../../server/test/campaigns/fakeOpenAi.ts';
-import { isPng, launchChromium, type WatchedPage, watchedPage } from './browser.ts';
+import { launchChromium, navLink, savedScreenshot, signedInPage, type WatchedPage } from './browser.ts';
 import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
 
 describe('ask the data and the chart builder in a browser', () => {
@@ -37,25 +37,14 @@ describe('ask the data and the chart builder in a browser', () => {
   });
 
   async function open(email: string): Promise<Page> {
-    const watched = await watchedPage(browser!, url);
+    const watched = await signedInPage(browser!, url, email, PASSWORD);
     pages.push(watched);
-    const page = watched.page;
-    await page.goto(url);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-as').waitFor();
-    return page;
+    return watched.page;
   }
 
-  async function shot(page: Page, name: string) {
-    const file = join(shots, `explore-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    expect(isPng(readFileSync(file)), name).toBe(true);
-  }
-
-  const nav = (page: Page, name: string) =>
-    page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  const shot = async (page: Page, name: string) =>
+    expect(await savedScreenshot(page, shots, `explore-${name}`), name).toBe(true);
+  const nav = (page: Page, name: string) => navLink(page, name).click();
 
   it('builds a chart, saves it, reloads and sees it; runs SQL and sees rows; a write is refused', async () => {
     const data = await apiSession(url, 'data@demo.clientele');
