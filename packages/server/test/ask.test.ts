@@ -112,7 +112,7 @@ for (const kind of STORE_KINDS) {
       expect(body.message).toBeNull();
       const b = (await call('b', 'GET', `/api/runs/${orgs.b.runId}/schema`)).json();
       expect(b.llm).toEqual({ configured: false, model: null });
-      expect(b.message).toMatch(/No language model is set up.*Settings > Channels/);
+      expect(b.message).toMatch(/No language model is set up.*Campaigns > Channels/);
     });
 
     it('POST /sql: rows of a SELECT; a refusal is 400 SQL_REFUSED and in the audit log; a bad column is 400 SQL_FAILED', async () => {

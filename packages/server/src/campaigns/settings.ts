@@ -79,5 +79,5 @@ export function rateLimitsOf(settings: ChannelSettings): Required<RateLimits> {
 export function outboxNotice(channel: ChannelKind): string {
   const what =
     channel === 'email' ? 'E-mail (SMTP)' : channel === 'sms' ? 'SMS (Twilio)' : 'WhatsApp (Twilio)';
-  return `${what} is not configured for your organisation: the messages are kept in the outbox instead of being sent. A manager can set it up under Settings.`;
+  return `${what} is not configured for your organisation: the messages are kept in the outbox instead of being sent. A manager can set it up under Campaigns > Channels.`;
 }

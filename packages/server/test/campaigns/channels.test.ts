@@ -298,7 +298,7 @@ describe('the Twilio channel against a Messages API on 127.0.0.1', () => {
     const wrong = twilioChannel('whatsapp', { ...settings(), authToken: 'nope' });
     expect(await wrong.send(wa('+5511900000010'))).toEqual({
       status: 'temporary_failure',
-      error: expect.stringMatching(/^Twilio 20003: Authenticate\. .*Settings > Channels/),
+      error: expect.stringMatching(/^Twilio 20003: Authenticate\. .*Campaigns > Channels/),
       retryAfterMs: 60_000,
     });
     const port = await closedPort();

@@ -409,7 +409,7 @@ describe('the OpenAI-compatible writer', () => {
     const down = new OpenAiCopyWriter({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm' });
     await expect(down.write(request(TRAVELLERS, 'sms'))).rejects.toThrow(
       new RegExp(
-        `Could not reach the copy model at http://127\\.0\\.0\\.1:${port}/v1 .*ECONNREFUSED.*Settings`,
+        `Could not reach the copy model at http://127\\.0\\.0\\.1:${port}/v1 .*ECONNREFUSED.*Campaigns > Channels`,
       ),
     );
   });

@@ -116,7 +116,7 @@ export function smtpOutcome(err: unknown, settings: Pick<SmtpChannelSettings, 'h
   if (e.code === 'EAUTH') {
     return {
       status: 'temporary_failure',
-      error: `The SMTP relay ${relay} refused the login (${reply}). Fix the user and password in Settings > Channels.`,
+      error: `The SMTP relay ${relay} refused the login (${reply}). Fix the user and password in Campaigns > Channels.`,
     };
   }
   const code = e.responseCode;
@@ -136,7 +136,7 @@ export function smtpOutcome(err: unknown, settings: Pick<SmtpChannelSettings, 'h
   if (e.code && unreachable.includes(e.code)) {
     return {
       status: 'temporary_failure',
-      error: `Could not talk to the SMTP relay ${relay} (${e.code}: ${e.message ?? reply}). Check the host and port in Settings > Channels.`,
+      error: `Could not talk to the SMTP relay ${relay} (${e.code}: ${e.message ?? reply}). Check the host and port in Campaigns > Channels.`,
     };
   }
   return { status: 'temporary_failure', error: `SMTP send failed: ${reply}` };

@@ -103,7 +103,7 @@ export function twilioChannel(
       if (!sender) {
         return {
           status: 'temporary_failure',
-          error: `No ${kind === 'whatsapp' ? 'WhatsApp' : 'SMS'} sender is set for Twilio: add one in Settings > Channels.`,
+          error: `No ${kind === 'whatsapp' ? 'WhatsApp' : 'SMS'} sender is set for Twilio: add one in Campaigns > Channels.`,
         };
       }
       const to = bare(message.to);
@@ -188,7 +188,7 @@ function twilioFailure(res: Response, error: TwilioError | undefined, text: stri
   if (res.status === 401 || error?.code === 20003) {
     return {
       status: 'temporary_failure',
-      error: `${what}. Twilio refused the account SID or auth token: fix them in Settings > Channels.`,
+      error: `${what}. Twilio refused the account SID or auth token: fix them in Campaigns > Channels.`,
       retryAfterMs: 60_000,
     };
   }

@@ -6,7 +6,7 @@ import type { WrittenDraft } from './copyProblem.ts';
 import { copyPrompt, repairPrompt } from './copyPrompt.ts';
 import { parseDraft } from './parseDraft.ts';
 
-/** An OpenAI-compatible endpoint, as an organisation sets it (Settings > Channels). */
+/** An OpenAI-compatible endpoint, as an organisation sets it (Campaigns > Channels). */
 export interface LlmSettings {
   /** e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8080/v1 (llama.cpp), https://api.openai.com/v1 */
   baseUrl: string;
@@ -120,28 +120,28 @@ export function normaliseBaseUrl(baseUrl: string): string {
   return trimmed;
 }
 
-/** An endpoint failure in words that say what to fix in Settings > Channels. */
+/** An endpoint failure in words that say what to fix in Campaigns > Channels. */
 export function describeLlmError(err: unknown, baseUrl: string, model: string): string {
   const where = `The copy model at ${baseUrl}`;
   if (!URL.canParse(baseUrl)) {
-    return `The copy model's URL "${baseUrl}" is not a URL: write it in full, like http://127.0.0.1:11434/v1 (Settings > Channels).`;
+    return `The copy model's URL "${baseUrl}" is not a URL: write it in full, like http://127.0.0.1:11434/v1 (Campaigns > Channels).`;
   }
   if (err instanceof APIConnectionTimeoutError) {
     return `${where} did not answer in time. The server may be overloaded or the model still loading; try again, or pick a smaller model.`;
   }
   if (err instanceof APIConnectionError) {
     const cause = err.cause instanceof Error ? ` (${causeText(err.cause)})` : '';
-    return `Could not reach the copy model at ${baseUrl}${cause}. Check the URL in Settings > Channels (for Ollama: http://127.0.0.1:11434/v1) and that the server is running.`;
+    return `Could not reach the copy model at ${baseUrl}${cause}. Check the URL in Campaigns > Channels (for Ollama: http://127.0.0.1:11434/v1) and that the server is running.`;
   }
   if (err instanceof APIError) {
     const detail = err.message.replace(/^\d{3}\s*/, '').trim();
     switch (err.status) {
       case 401:
-        return `${where} refused the API key (401). Enter a valid key in Settings > Channels.`;
+        return `${where} refused the API key (401). Enter a valid key in Campaigns > Channels.`;
       case 403:
-        return `${where} refused access (403): the key may lack access to "${model}". Check the key and the model in Settings > Channels.`;
+        return `${where} refused access (403): the key may lack access to "${model}". Check the key and the model in Campaigns > Channels.`;
       case 404:
-        return `${where} answered 404: the model "${model}" is not there, or the URL misses its /v1 part. Check the model name (${baseUrl}/models lists them) and the URL in Settings > Channels.`;
+        return `${where} answered 404: the model "${model}" is not there, or the URL misses its /v1 part. Check the model name (${baseUrl}/models lists them) and the URL in Campaigns > Channels.`;
       case 429:
         return `${where} is rate limiting us (429)${detail ? `: ${detail}` : ''}. Wait a moment and try again, or raise the plan's limits.`;
       default:

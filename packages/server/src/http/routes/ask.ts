@@ -59,7 +59,7 @@ const querySchema = z
 
 /** Where a person sets the endpoint the server uses. */
 const SETUP =
-  "A manager sets the endpoint under Settings > Channels (or the server's CLIENTELE_LLM_URL and CLIENTELE_LLM_MODEL).";
+  "A manager sets the endpoint under Campaigns > Channels (or the server's CLIENTELE_LLM_URL and CLIENTELE_LLM_MODEL).";
 
 /**
  * Ask the data (E10) over one run of the organisation: GET /api/runs/:runId/schema (the tables,
