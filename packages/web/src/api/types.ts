@@ -125,3 +125,47 @@ export interface InvitationCreated {
   token: string;
   expiresAt: string;
 }
+
+/** One segmentation of a dataset's published run (GET /api/datasets/:id/segmentations); "main" first. */
+export interface SegmentationSummary {
+  id: string;
+  name: string;
+  space: 'features' | 'pca' | 'umap';
+  components: number | null;
+  features: string[];
+  algorithm: string;
+  k: number;
+  chosenBy: string;
+  /** In the segmentation's own space. */
+  silhouette: number | null;
+  /** On the main segmentation's scaled features and sample: comparable across segmentations. */
+  silhouetteOnFeatures: number | null;
+  segments: { id: number; name: string; size: number; share: number }[];
+}
+
+/** What a team stored as the segmentation it works with. */
+export interface SegmentationChoice {
+  teamId: string;
+  team: string;
+  segmentation: string;
+}
+
+export interface Segmentations {
+  runId: string;
+  version: number;
+  /** The team's choice when the published run has it, else "main". */
+  chosen: string;
+  choice: SegmentationChoice | null;
+  segmentations: SegmentationSummary[];
+}
+
+/** GET /api/datasets/:id/segmentations/:a/cross/:b: how customers spread between two segmentations. */
+export interface SegmentationCross {
+  runId: string;
+  a: { id: string; name: string; segments: { id: number; name: string }[] };
+  b: { id: string; name: string; segments: { id: number; name: string }[] };
+  /** from = segment in a, to = segment in b. */
+  cells: { from: number; to: number; customers: number }[];
+  /** Adjusted Rand index of a vs b. */
+  ari: number;
+}

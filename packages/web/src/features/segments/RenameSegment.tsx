@@ -1,19 +1,23 @@
 import { Alert, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../api/client.ts';
+import { ApiError } from '../../api/client.ts';
 import type { Segment } from '../../api/types.ts';
 import { useSession } from '../../app/session.ts';
 import { useReturnFocus } from '../../ui/useReturnFocus.ts';
+import { renameSegment } from './segmentationsApi.ts';
 
 /** Name and describe a segment for one of your teams (PUT .../segments/:id/name). */
 export function RenameSegment({
   datasetId,
+  segmentation,
   segment,
   onClose,
   onSaved,
 }: {
   datasetId: string;
+  /** The segmentation the segment belongs to (the server's default: the team's). */
+  segmentation?: string;
   segment: Segment;
   onClose: () => void;
   onSaved: () => void;
@@ -34,10 +38,7 @@ export function RenameSegment({
     setBusy(true);
     setError(null);
     try {
-      await api(`/api/datasets/${encodeURIComponent(datasetId)}/segments/${segment.id}/name`, {
-        method: 'PUT',
-        body: { name, description, ...(teamId ? { teamId } : {}) },
-      });
+      await renameSegment(datasetId, segment.id, { name, description, teamId, segmentation });
       onSaved();
     } catch (err) {
       setError(
