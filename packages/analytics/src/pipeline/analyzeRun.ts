@@ -17,15 +17,15 @@ import { quoteIdent } from '../duckdb.ts';
 import { InputError } from '../errors.ts';
 import { type LoadedTable, type LoadOptions, loadTable } from '../ingest/loadTable.ts';
 import { profileTable } from '../profile/profileTable.ts';
+import { sampleRows } from '../segmentation/sampleRows.ts';
 import { writeQuery } from '../writeTable.ts';
-import { runChurn } from './churnStep.ts';
+import { findAlternative } from './alternativeSegmentation.ts';
+import { churnBySegment, runChurn } from './churnStep.ts';
 import { type CustomerMatrix, snapshotCustomers, transactionCustomers } from './customerMatrix.ts';
-import { matchSegments, relabelToPrevious } from './matchSegments.ts';
-import { nameSegments } from './nameSegments.ts';
+import { describeSegments } from './describeSegments.ts';
+import { followPrevious } from './matchSegments.ts';
 import { defaultRunConfig, type RunConfig } from './runConfig.ts';
 import type { RunReport, SegmentReport } from './runReport.ts';
-import { segmentDrivers } from './segmentDrivers.ts';
-import { profileSegments } from './segmentProfiles.ts';
 import { findSegments, segmentViews } from './segmentStep.ts';
 import { runValue } from './valueStep.ts';
 
@@ -159,6 +159,8 @@ interface PreviousRun {
   segments: SegmentReport[];
   insiders: Set<string>;
   customers: Map<string, number[]>;
+  /** The other segmentations of the previous run, to keep their ids and names. */
+  alternatives: { id: string; features: string[]; centroids: Matrix; segments: SegmentReport[] }[];
 }
 
 function readPrevious(dir: string): PreviousRun {
@@ -189,7 +191,24 @@ function readPrevious(dir: string): PreviousRun {
       insiders.add(line.split(',')[0]!);
     }
   }
+  const alternatives = existsSync(join(dir, 'segmentations.json'))
+    ? (
+        JSON.parse(readFileSync(join(dir, 'segmentations.json'), 'utf8')) as {
+          id: string;
+          features: string[];
+          k: number;
+          centroids: number[][];
+          segments: SegmentReport[];
+        }[]
+      ).map((a) => ({
+        id: a.id,
+        features: a.features,
+        centroids: matrix(a.k, a.features.length, Float64Array.from(a.centroids.flat())),
+        segments: a.segments,
+      }))
+    : [];
   return {
+    alternatives,
     centroids: matrix(seg.k, seg.scaledFeatures.length, Float64Array.from(seg.centroids.flat())),
     features: seg.scaledFeatures,
     segments,
@@ -312,41 +331,26 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     let matched: RunReport['segmentation']['matchedToPrevious'] = null;
     const previous = opts.previous ? readPrevious(opts.previous) : null;
     if (previous && previous.features.join('\u0000') === scaledFeatures.join('\u0000')) {
-      matched = matchSegments(previous.centroids, seg.centroids);
-      const re = relabelToPrevious(seg.labels, matched);
-      labels = re.labels;
-      const k = Math.max(...re.mapping) + 1;
-      const c2 = new Float64Array(k * centroids.cols);
-      re.mapping.forEach((to: number, from: number) => {
-        c2.set(
-          seg.centroids.data.subarray(from * centroids.cols, (from + 1) * centroids.cols),
-          to * centroids.cols,
-        );
-      });
-      centroids = matrix(k, centroids.cols, c2);
+      const followed = followPrevious(previous.centroids, seg.labels, seg.centroids);
+      ({ labels, centroids, matched } = followed);
     }
     const k = centroids.rows;
+    const alternatives = config.segmentations.map((spec) => {
+      const alt = findAlternative(c.x, c.features, spec, config.segmentation, seed, { scaled: seg.scaled });
+      const before = previous?.alternatives.find((a) => a.id === alt.id);
+      if (before && before.features.join('\u0000') === alt.features.join('\u0000')) {
+        const followed = followPrevious(before.centroids, alt.labels, alt.centroids);
+        return { ...alt, ...followed, k: followed.centroids.rows, previous: before };
+      }
+      return { ...alt, matched: null, previous: null };
+    });
     progress('segments');
 
     begin('describe');
-    const profiles = profileSegments(
-      c.x,
-      c.features,
-      labels,
-      k,
-      c.revenue ? { revenue: c.revenue } : undefined,
+    const segments = describeSegments(c, labels, k, lang, seed, previous?.segments);
+    const alternativeSegments = alternatives.map((alt) =>
+      describeSegments(c, alt.labels, alt.k, lang, seed, alt.previous?.segments),
     );
-    const drivers = segmentDrivers(c.x, c.features, labels, k, { seed });
-    const named = nameSegments(profiles, lang);
-    const segments: SegmentReport[] = profiles.map((p, s) => {
-      const before = previous?.segments.find((q) => q.id === s);
-      return {
-        ...p,
-        name: before?.name ?? named[s]!.name,
-        description: before?.description ?? named[s]!.description,
-        drivers: drivers[s] ?? [],
-      };
-    });
     progress('describe');
 
     begin('views');
@@ -358,6 +362,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       seed,
       c.revenue ?? undefined,
     );
+    // The alternatives on the same points as the main views, so the maps compare at a glance.
+    const viewRows = sampleRows(seg.scaled, config.views.sample, seed).rows;
+    const alternativeViews = alternatives.map((alt) => {
+      const segment = Array.from(viewRows, (i) => alt.labels[i]!);
+      return views.map((v) => ({ ...v, segment }));
+    });
     progress('views');
 
     const report: RunReport = {
@@ -394,6 +404,31 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         views,
         matchedToPrevious: matched,
       },
+      alternatives: alternatives.map((alt, q) => ({
+        id: alt.id,
+        name: alt.name,
+        space: alt.space,
+        components: alt.components,
+        features: alt.features,
+        scale: `${seg.transform === 'log' ? 'signed log, then ' : ''}${seg.scale}${alt.space === 'features' ? '' : `, then ${alt.space.toUpperCase()} (${alt.components} dimensions)`}`,
+        selection: alt.selection.map((r) => ({
+          algorithm: r.algorithm,
+          k: r.k,
+          silhouette: r.silhouette,
+          bic: r.bic ?? null,
+        })),
+        selectionRows: alt.selectionRows,
+        algorithm: alt.algorithm,
+        k: alt.k,
+        silhouette: alt.silhouette,
+        silhouetteOnFeatures: alt.silhouetteOnFeatures,
+        chosenBy: alt.chosenBy,
+        elbowCurve: alt.elbowCurve,
+        segments: alternativeSegments[q]!,
+        views: alternativeViews[q]!,
+        matchedToPrevious: alt.matched,
+        churnBySegment: null,
+      })),
       churn: null,
       value: null,
       timings,
@@ -413,6 +448,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         seed,
       });
       report.churn = churn.report;
+      alternatives.forEach((alt, q) => {
+        report.alternatives[q]!.churnBySegment = churnBySegment(
+          alt.labels,
+          alt.k,
+          churn.probability,
+          churn.tier,
+        );
+      });
       const nr = config.churn.reasons;
       const columns: [string, ColumnType][] = [
         ['customer_id', 'VARCHAR'],
@@ -576,6 +619,35 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       )}\n`,
     );
     writeFileSync(join(tmp, 'segments.json'), `${JSON.stringify(segments, null, 2)}\n`);
+    if (alternatives.length > 0) {
+      // Each customer's segment in every other segmentation, and what matches them next run.
+      for (const f of await writeBoth(
+        t,
+        tmp,
+        'segmentations',
+        [['customer_id', 'VARCHAR'], ...alternatives.map((a): [string, ColumnType] => [a.id, 'INTEGER'])],
+        c.ids.length,
+        (i) => [c.ids[i]!, ...alternatives.map((a) => a.labels[i]!)],
+      )) {
+        files[f.endsWith('.csv') ? 'segmentations_csv' : 'segmentations_parquet'] = f;
+      }
+      writeFileSync(
+        join(tmp, 'segmentations.json'),
+        `${JSON.stringify(
+          alternatives.map((a, q) => ({
+            id: a.id,
+            features: a.features,
+            k: a.k,
+            centroids: Array.from({ length: a.k }, (_, s) =>
+              Array.from(a.centroids.data.subarray(s * a.centroids.cols, (s + 1) * a.centroids.cols)),
+            ),
+            segments: alternativeSegments[q]!,
+          })),
+          null,
+          2,
+        )}\n`,
+      );
+    }
     timings[step] = Math.round(performance.now() - t0) / 1000;
     writeFileSync(join(tmp, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
     if (opts.renderReport) writeFileSync(join(tmp, 'report.html'), opts.renderReport(report));
@@ -612,6 +684,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       'profile.json',
       'segments.json',
       'selection.csv',
+      'segmentations.json',
     ]) {
       if (existsSync(join(out, f))) files[f.replace(/\.(\w+)$/, '_$1')] = join(out, f);
     }

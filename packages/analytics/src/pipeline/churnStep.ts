@@ -108,20 +108,7 @@ export async function runChurn(
 
   const tiers = emptyTiers();
   for (let i = 0; i < n; i++) if (rowOf[i]! >= 0) tiers[tier[i]!]!++;
-  const bySegment = Array.from({ length: opts.k }, (_, s) => ({
-    segment: s,
-    customers: 0,
-    meanProbability: 0,
-    tiers: emptyTiers(),
-  }));
-  for (let i = 0; i < n; i++) {
-    const s = opts.labels[i]!;
-    if (s < 0 || rowOf[i]! < 0) continue;
-    bySegment[s]!.customers++;
-    bySegment[s]!.meanProbability += probability[i]!;
-    bySegment[s]!.tiers[tier[i]!]!++;
-  }
-  for (const b of bySegment) b.meanProbability = b.customers > 0 ? b.meanProbability / b.customers : 0;
+  const bySegment = churnBySegment(opts.labels, opts.k, probability, tier, rowOf);
 
   const groupColumns =
     opts.config.groupBy ?? t.columns.filter((c) => GROUP_NAMES.test(c.name.trim())).map((c) => c.name);
@@ -182,4 +169,32 @@ export async function runChurn(
     reasons,
     reasonsComputed: order.length,
   };
+}
+
+/**
+ * Customers, mean churn probability and customers per risk tier in each segment of `labels`;
+ * customers not scored (`rowOf` < 0, or a NaN probability) and noise (-1) are left out.
+ */
+export function churnBySegment(
+  labels: Int32Array,
+  k: number,
+  probability: Float64Array,
+  tier: string[],
+  rowOf?: Int32Array,
+): ChurnReport['bySegment'] {
+  const bySegment = Array.from({ length: k }, (_, s) => ({
+    segment: s,
+    customers: 0,
+    meanProbability: 0,
+    tiers: emptyTiers(),
+  }));
+  for (let i = 0; i < labels.length; i++) {
+    const s = labels[i]!;
+    if (s < 0 || (rowOf && rowOf[i]! < 0) || Number.isNaN(probability[i]!)) continue;
+    bySegment[s]!.customers++;
+    bySegment[s]!.meanProbability += probability[i]!;
+    bySegment[s]!.tiers[tier[i]!]!++;
+  }
+  for (const b of bySegment) b.meanProbability = b.customers > 0 ? b.meanProbability / b.customers : 0;
+  return bySegment;
 }

@@ -88,3 +88,25 @@ export function relabelToPrevious(
   }
   return { labels: out, mapping };
 }
+
+/**
+ * Gives a segmentation the previous run's ids: matches the centroids, renumbers the labels and
+ * moves each centroid row to its new id (rows of ids no segment took stay zero).
+ */
+export function followPrevious(
+  previous: Matrix,
+  labels: Int32Array,
+  centroids: Matrix,
+): { labels: Int32Array; centroids: Matrix; matched: SegmentMatch[] } {
+  const matched = matchSegments(previous, centroids);
+  const re = relabelToPrevious(labels, matched);
+  const k = Math.max(...re.mapping) + 1;
+  const moved = new Float64Array(k * centroids.cols);
+  re.mapping.forEach((to, from) => {
+    moved.set(
+      centroids.data.subarray(from * centroids.cols, (from + 1) * centroids.cols),
+      to * centroids.cols,
+    );
+  });
+  return { labels: re.labels, centroids: { rows: k, cols: centroids.cols, data: moved }, matched };
+}

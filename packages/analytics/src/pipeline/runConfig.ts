@@ -63,6 +63,41 @@ export const runConfigSchema = z
         scale: 'auto',
         choose: 'silhouette',
       }),
+    /**
+     * Other segmentations found beside the main one (B6): other algorithms, other feature sets,
+     * other spaces. What one leaves out is taken from `segmentation`. Each keeps its own
+     * model-selection table, profiles and names; a team chooses which one it works with.
+     */
+    segmentations: z
+      .array(
+        z
+          .object({
+            /** Its key in files, the API and a team's choice: lower case, digits and hyphens. */
+            id: z
+              .string()
+              .regex(
+                /^[a-z][a-z0-9-]{0,39}$/,
+                'use lower-case letters, digits and hyphens, starting with a letter',
+              )
+              .refine((v) => v !== 'main', '"main" is the main segmentation\'s id; choose another'),
+            name: z.string().trim().min(1).max(80).optional(),
+            /** Where the segments are found: the scaled features, their principal components, or a UMAP embedding. */
+            space: z.enum(['features', 'pca', 'umap']).default('features'),
+            /** Dimensions of the PCA or UMAP space (PCA: 5 or fewer features; UMAP: 2). */
+            components: z.number().int().min(2).max(20).optional(),
+            /** A subset of the main segmentation's features, by name; default all of them. */
+            features: z.array(z.string().min(1)).min(1).optional(),
+            algorithms: z.array(z.enum(ALGORITHMS)).min(1).optional(),
+            kMin: z.number().int().min(2).optional(),
+            kMax: z.number().int().min(2).optional(),
+            choose: z.enum(['silhouette', 'elbow']).optional(),
+            algorithm: z.enum(ALGORITHMS).optional(),
+            k: z.number().int().min(2).optional(),
+          })
+          .strict(),
+      )
+      .max(8)
+      .default([]),
     views: z
       .object({
         methods: z.array(z.enum(['pca', 'umap', 'tsne', 'tree'])).default(['pca', 'umap']),
@@ -136,5 +171,18 @@ export function parseRunConfig(raw: unknown, where: string): RunConfig {
   if (c.segmentation.kMax < c.segmentation.kMin) {
     throw new InputError('BAD_OPTION', `${where}: segmentation.kMax must be at least kMin`);
   }
+  const seen = new Set<string>();
+  c.segmentations.forEach((alt, q) => {
+    if (seen.has(alt.id)) {
+      throw new InputError(
+        'BAD_OPTION',
+        `${where}: segmentations.${q}.id: "${alt.id}" is used twice; give each segmentation its own id`,
+      );
+    }
+    seen.add(alt.id);
+    if ((alt.kMax ?? c.segmentation.kMax) < (alt.kMin ?? c.segmentation.kMin)) {
+      throw new InputError('BAD_OPTION', `${where}: segmentations.${q}.kMax must be at least kMin`);
+    }
+  });
   return c;
 }

@@ -21,6 +21,11 @@ export interface RunReport {
     cleaning: { step: string; rowsBefore: number; rowsAfter: number }[];
   };
   segmentation: SegmentationReport;
+  /**
+   * The other segmentations the config asked for (`segmentations`), beside the main one; empty
+   * when none. Reports written before there were any lack the key: read it as empty.
+   */
+  alternatives: AlternativeSegmentationReport[];
   churn: ChurnReport | null;
   value: ValueReport | null;
   /** Seconds per step. */
@@ -46,6 +51,20 @@ export interface SegmentationReport {
   views: { method: string; x: number[]; y: number[]; segment: number[] }[];
   /** With --previous: how this run's segments map to the previous run's (by centroids). */
   matchedToPrevious: { segment: number; previous: number; distance: number }[] | null;
+}
+
+/** A segmentation beside the main one: other algorithms, features or space (config `segmentations`). */
+export interface AlternativeSegmentationReport extends SegmentationReport {
+  id: string;
+  name: string;
+  /** Where the segments were found: the scaled features, their principal components, or a UMAP embedding. */
+  space: 'features' | 'pca' | 'umap';
+  /** Dimensions of the PCA or UMAP space; null on the features. */
+  components: number | null;
+  /** `silhouette` is in the segmentation's own space; this one is on the main segmentation's scaled features and sample, so it compares across segmentations. */
+  silhouetteOnFeatures: number | null;
+  /** As ChurnReport.bySegment, for this segmentation's segments; null without a churn label. */
+  churnBySegment: ChurnReport['bySegment'] | null;
 }
 
 export interface SegmentReport {

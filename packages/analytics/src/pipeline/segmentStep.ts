@@ -50,7 +50,7 @@ function varyingColumns(x: Matrix): number[] {
   return keep;
 }
 
-function centroidsOf(x: Matrix, labels: Int32Array, k: number): Matrix {
+export function centroidsOf(x: Matrix, labels: Int32Array, k: number): Matrix {
   const c = new Float64Array(k * x.cols);
   const n = new Float64Array(k);
   for (let i = 0; i < x.rows; i++) {
@@ -63,7 +63,7 @@ function centroidsOf(x: Matrix, labels: Int32Array, k: number): Matrix {
   return matrix(k, x.cols, c);
 }
 
-function nearestCentroid(x: Matrix, c: Matrix): Int32Array {
+export function nearestCentroid(x: Matrix, c: Matrix): Int32Array {
   const labels = new Int32Array(x.rows);
   for (let i = 0; i < x.rows; i++) {
     let best = 0;
@@ -131,18 +131,11 @@ function chooseModel(
   return { algorithm: b.algorithm, k: b.k, rule: 'elbow' };
 }
 
-/**
- * Finds the segments: transform and scale, the model-selection table on a seeded sample (every
- * algorithm for every k), then the model chosen by the elbow or the silhouette (or the configured
- * algorithm and k; see `chooseModel`) fitted for every customer: k-means on all rows; a Gaussian mixture fitted on the sample and applied
- * to all; a hierarchical tree cut on the sample, the rest assigned to the nearest segment mean.
- */
-export function findSegments(
+/** The features a segmentation is found on: constant columns left out, then transformed and scaled. */
+export function prepareFeatures(
   x: Matrix,
-  config: RunConfig['segmentation'],
-  seed: number,
-  onProgress?: (fraction: number) => void,
-): Segmentation & { columns: number[] } {
+  config: Pick<RunConfig['segmentation'], 'transform' | 'scale'>,
+): { scaled: Matrix; columns: number[]; transform: 'log' | 'none'; scale: 'minmax' | 'robust' | 'standard' } {
   const transform = config.transform === 'auto' ? 'log' : config.transform;
   const columns = varyingColumns(x);
   const kept = matrix(
@@ -155,7 +148,31 @@ export function findSegments(
   );
   const scale = config.scale === 'auto' ? 'standard' : config.scale;
   const scaled = scaleMatrix(transform === 'log' ? signedLog(kept) : kept, scale);
-  const sample = sampleRows(scaled, config.selectionRows, seed);
+  return { scaled, columns, transform, scale };
+}
+
+export type ChosenModel = Pick<
+  Segmentation,
+  'selection' | 'selectionRows' | 'algorithm' | 'k' | 'labels' | 'silhouette' | 'chosenBy' | 'elbowCurve'
+> & {
+  /** The rows of the selection sample (seeded: the same rows for any matrix with as many rows). */
+  sampleRows: Int32Array;
+};
+
+/**
+ * The model-selection table on a seeded sample of `space` (every algorithm for every k), then the
+ * model chosen by the elbow or the silhouette (or the configured algorithm and k; see
+ * `chooseModel`) fitted for every row: k-means on all rows; a Gaussian mixture fitted on the sample
+ * and applied to all; a hierarchical tree cut on the sample, the rest assigned to the nearest
+ * segment mean. The silhouette is on the sample, in `space`.
+ */
+export function chooseAndFit(
+  space: Matrix,
+  config: RunConfig['segmentation'],
+  seed: number,
+  onProgress?: (fraction: number) => void,
+): ChosenModel {
+  const sample = sampleRows(space, config.selectionRows, seed);
   const kMax = Math.min(config.kMax, sample.x.rows - 1);
   const selection = selectModels(sample.x, {
     algorithms: config.algorithms,
@@ -170,28 +187,56 @@ export function findSegments(
   const best = chooseModel(rule, selection, config, elbowCurve);
   let labels: Int32Array;
   if (best.algorithm === 'kmeans' || best.algorithm === 'minibatch-kmeans') {
-    labels = new KMeans({ k: best.k, seed }).fit(scaled).labels;
+    labels = new KMeans({ k: best.k, seed }).fit(space).labels;
   } else if (best.algorithm === 'gmm') {
-    labels = new GaussianMixture({ k: best.k, seed }).fit(sample.x).predict(scaled);
+    labels = new GaussianMixture({ k: best.k, seed }).fit(sample.x).predict(space);
   } else {
     const fit = fitClustering(sample.x, { algorithm: best.algorithm as 'ward', k: best.k, seed });
-    labels = nearestCentroid(scaled, centroidsOf(sample.x, fit.labels, best.k));
+    labels = nearestCentroid(space, centroidsOf(sample.x, fit.labels, best.k));
   }
   onProgress?.(0.95);
-  const sampleLabels = Int32Array.from(sample.rows, (i) => labels[i]!);
-  const distinct = new Set(sampleLabels).size;
-  const silhouette = distinct > 1 ? silhouetteScore(sample.x, sampleLabels).score : null;
   return {
-    scaled,
     selection,
     selectionRows: sample.x.rows,
     algorithm: best.algorithm,
     k: best.k,
     labels,
-    centroids: centroidsOf(scaled, labels, best.k),
-    silhouette,
+    silhouette: sampleSilhouette(sample.x, sample.rows, labels),
     chosenBy: best.rule,
     elbowCurve,
+    sampleRows: sample.rows,
+  };
+}
+
+/** The silhouette of `labels` (one per row of the whole data) on the sample `x` of rows `rows`; null for one segment. */
+export function sampleSilhouette(x: Matrix, rows: Int32Array, labels: Int32Array): number | null {
+  const sampleLabels = Int32Array.from(rows, (i) => labels[i]!);
+  return new Set(sampleLabels).size > 1 ? silhouetteScore(x, sampleLabels).score : null;
+}
+
+/**
+ * Finds the segments: `prepareFeatures` (constant columns out, transform, scale), then
+ * `chooseAndFit` on the scaled features.
+ */
+export function findSegments(
+  x: Matrix,
+  config: RunConfig['segmentation'],
+  seed: number,
+  onProgress?: (fraction: number) => void,
+): Segmentation & { columns: number[] } {
+  const { scaled, columns, transform, scale } = prepareFeatures(x, config);
+  const fit = chooseAndFit(scaled, config, seed, onProgress);
+  return {
+    scaled,
+    selection: fit.selection,
+    selectionRows: fit.selectionRows,
+    algorithm: fit.algorithm,
+    k: fit.k,
+    labels: fit.labels,
+    centroids: centroidsOf(scaled, fit.labels, fit.k),
+    silhouette: fit.silhouette,
+    chosenBy: fit.chosenBy,
+    elbowCurve: fit.elbowCurve,
     transform,
     scale,
     columns,
