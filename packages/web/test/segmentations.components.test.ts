@@ -12,7 +12,7 @@ import { ApiError, setCsrfToken } from '../src/api/client.ts';
 import type { SegmentationCross, SegmentationSummary, Segmentations } from '../src/api/types.ts';
 import type { Report } from '../src/features/results/types.ts';
 import { SegmentationComparison } from '../src/features/segments/SegmentationComparison.tsx';
-import { CrossTable } from '../src/features/segments/SegmentationCross.tsx';
+import { CrossTable, formatAri } from '../src/features/segments/SegmentationCross.tsx';
 import { SegmentationPicker } from '../src/features/segments/SegmentationPicker.tsx';
 import { reportSegment } from '../src/features/segments/SegmentsPage.tsx';
 import {
@@ -365,5 +365,10 @@ describe('segmentations: what the page shows', () => {
       'Índice de Rand ajustado 0,62: 1 = o mesmo agrupamento, 0 = não mais parecidos do que o acaso.',
     );
     expect(text(pt)).toContain('1.400');
+    expect([formatAri('en', 0.5), formatAri('es', 1), formatAri('en', -0.0312)]).toEqual([
+      '0.50',
+      '1,00',
+      '-0.03',
+    ]);
   });
 });

@@ -2,10 +2,15 @@ import { Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SegmentationCross as Cross, SegmentationSummary } from '../../api/types.ts';
-import { formatInteger, formatNumber, formatPercent } from '../../ui/format.ts';
+import { formatInteger, formatPercent } from '../../ui/format.ts';
 import { ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { crossOf, crossRows, defaultPair } from './segmentationsApi.ts';
+
+/** The adjusted Rand index with two decimals in the locale: 0.5 -> "0.50" (en), "0,50" (es). */
+export function formatAri(locale: string, ari: number): string {
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(ari);
+}
 
 /** The cross-table of two segmentations: rows = A's segments, columns = B's, customers in both; the ARI in words. */
 export function CrossTable({ cross, locale }: { cross: Cross; locale: string }) {
@@ -14,7 +19,7 @@ export function CrossTable({ cross, locale }: { cross: Cross; locale: string }) 
   return (
     <Stack gap="xs">
       <Text size="sm" data-testid="segmentation-ari">
-        {t('segmentations.ari', { ari: formatNumber(locale, cross.ari, 2) })}
+        {t('segmentations.ari', { ari: formatAri(locale, cross.ari) })}
       </Text>
       <Table.ScrollContainer minWidth={Math.max(400, (cross.b.segments.length + 2) * 120)}>
         <Table withTableBorder withColumnBorders data-testid="segmentation-cross">
