@@ -351,6 +351,7 @@ describe('segmentations: what the page shows', () => {
     const rows = [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].map((m) => text(m[1]!).trim());
     expect(rows).toEqual(['Loyal 1,400 400 · 1,800', 'New 100 500 600 1,200', 'Total 1,500 900 600 3,000']);
     expect(html).toContain('title="77.8% of Loyal"');
+    expect(html).toMatch(/<caption[^>]*>Rows: Main; columns: PCA \+ GMM\.<\/caption>/);
     expect(html).toContain('title="8.3% of New"');
     expect(text(html)).toContain(
       'Adjusted Rand index 0.62: 1 = the same grouping, 0 = no more alike than chance.',

@@ -252,6 +252,7 @@ export const en = {
     crossB: 'Columns (B)',
     crossHint:
       'Rows: the segments of A; columns: the segments of B; each cell counts the customers in both. Hover over a cell for its share of the row.',
+    crossCaption: 'Rows: {{a}}; columns: {{b}}.',
     fromTo: 'A ↓ / B →',
     total: 'Total',
     rowShare: '{{share}} of {{segment}}',

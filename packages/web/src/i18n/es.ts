@@ -255,6 +255,7 @@ export const es: Translation = {
     crossB: 'Columnas (B)',
     crossHint:
       'Filas: los segmentos de A; columnas: los segmentos de B; cada celda cuenta los clientes que están en ambos. Pasa el cursor sobre una celda para ver su parte de la fila.',
+    crossCaption: 'Filas: {{a}}; columnas: {{b}}.',
     fromTo: 'A ↓ / B →',
     total: 'Total',
     rowShare: '{{share}} de {{segment}}',

@@ -255,6 +255,7 @@ export const pt: Translation = {
     crossB: 'Colunas (B)',
     crossHint:
       'Linhas: os segmentos de A; colunas: os segmentos de B; cada célula conta os clientes que estão em ambos. Passe o cursor sobre uma célula para ver sua parte da linha.',
+    crossCaption: 'Linhas: {{a}}; colunas: {{b}}.',
     fromTo: 'A ↓ / B →',
     total: 'Total',
     rowShare: '{{share}} de {{segment}}',

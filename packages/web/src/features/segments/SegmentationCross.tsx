@@ -23,6 +23,9 @@ export function CrossTable({ cross, locale }: { cross: Cross; locale: string }) 
       </Text>
       <Table.ScrollContainer minWidth={Math.max(400, (cross.b.segments.length + 2) * 120)}>
         <Table withTableBorder withColumnBorders data-testid="segmentation-cross">
+          <Table.Caption>
+            {t('segmentations.crossCaption', { a: cross.a.name, b: cross.b.name })}
+          </Table.Caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('segmentations.fromTo')}</Table.Th>
