@@ -69,7 +69,10 @@ for (const kind of STORE_KINDS) {
       await addMembership(store.db, { orgId, teamId: team.id, userId: user.id, role: 'data_scientist' });
       await createApiToken(store.db, { orgId, userId: user.id, name: 't', tokenHash: sha256(token) });
       const telco = join(dataDir, 'telco.csv');
-      await writeTelcoSnapshotCsv(telco, { rows: 800, seed: 3 });
+      // 400 rows, about half the analysis time of 800. Seed 1 plants one duplicate row among them
+      // (the suggested plan's drop_duplicates and the run that keeps it rest on it); seed 3 plants none.
+      const made = await writeTelcoSnapshotCsv(telco, { rows: 400, seed: 1 });
+      expect(made.duplicates).toBe(1);
       app = await buildApp({ store, dataDir, runs: { pollMs: 50 }, campaigns: { start: false } });
       await app.ready();
       const up = await app.inject({
