@@ -121,7 +121,27 @@ export async function seedDemo(
     const datasets: { id: string; name: string }[] = [];
     const runs: string[] = [];
     for (const [name, path, kind, config] of [
-      ['Telco snapshot (synthetic)', telco, 'snapshot', { segmentation: { algorithm: 'kmeans', k: 4 } }],
+      [
+        'Telco snapshot (synthetic)',
+        telco,
+        'snapshot',
+        {
+          segmentation: { algorithm: 'kmeans', k: 4 },
+          // Two others to compare and choose from (B6): a mixture on the principal components,
+          // and k-means on a UMAP embedding with k chosen by the silhouette.
+          segmentations: [
+            {
+              id: 'pca-gmm',
+              name: 'Gaussian mixture on PCA',
+              space: 'pca',
+              components: 3,
+              algorithm: 'gmm',
+              k: 4,
+            },
+            { id: 'umap-kmeans', name: 'k-means on UMAP', space: 'umap', algorithms: ['kmeans'], kMax: 6 },
+          ],
+        },
+      ],
       ['Online store transactions (synthetic)', log, 'transactions', {}],
     ] as const) {
       const imported = await importDataset(store, dataDir, {

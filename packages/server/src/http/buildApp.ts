@@ -35,6 +35,7 @@ import { outboxRoutes } from './routes/outbox.ts';
 import { planRoutes } from './routes/plans.ts';
 import { runCompareRoutes } from './routes/runCompare.ts';
 import { runRoutes } from './routes/runs.ts';
+import { segmentationRoutes } from './routes/segmentations.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { SERVER_VERSION } from './version.ts';
@@ -194,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(runCompareRoutes(options.store));
   await app.register(churnByPlaceRoutes(options.store, dataDir));
   await app.register(segmentRoutes(options.store));
+  await app.register(segmentationRoutes(options.store));
   await app.register(chartRoutes(options.store));
   await app.register(auditRoutes(options.store));
   const { start: startSending, ...sendOptions } = options.campaigns ?? {};

@@ -23,6 +23,8 @@ interface CustomerResultColumns {
   tier: (string | null)[];
   reasons: (string | null)[];
   insider: boolean[];
+  /** Each customer's segment in the run's other segmentations (segmentations.csv), one entry per pair. */
+  others: { segmentation: string[]; customerId: string[]; segment: number[] };
 }
 
 /** Reads assignments, scores and Insiders of a run folder as one row per customer (DuckDB joins the CSVs). */
@@ -77,6 +79,7 @@ async function readCustomerResults(folder: string): Promise<CustomerResultColumn
       tier: [],
       reasons: [],
       insider: [],
+      others: { segmentation: [], customerId: [], segment: [] },
     };
     for (const r of rows) {
       out.customerId.push(String(r[0]));
@@ -85,6 +88,19 @@ async function readCustomerResults(folder: string): Promise<CustomerResultColumn
       out.tier.push(r[3] === null ? null : String(r[3]));
       out.reasons.push(r[4] === null || r[4] === '[]' ? null : String(r[4]));
       out.insider.push(Boolean(r[5]));
+    }
+    if (existsSync(join(folder, 'segmentations.csv'))) {
+      const pairs = (
+        await db.runAndReadAll(`
+          SELECT segmentation, customer_id, CAST(segment AS INTEGER)
+          FROM (UNPIVOT ${csv('segmentations.csv')} ON COLUMNS(* EXCLUDE customer_id) INTO NAME segmentation VALUE segment)
+        `)
+      ).getRows();
+      for (const r of pairs) {
+        out.others.segmentation.push(String(r[0]));
+        out.others.customerId.push(String(r[1]));
+        out.others.segment.push(Number(r[2]));
+      }
     }
     return out;
   } finally {
@@ -128,6 +144,17 @@ export async function publishRunFolder(
         ) as u(customer_id, segment, p, tier, reasons, insider)
       `.execute(tx);
     }
+    const o = customers.others;
+    for (let start = 0; start < o.customerId.length; start += CHUNK) {
+      const part = <T>(values: T[]): T[] => values.slice(start, start + CHUNK);
+      await sql`
+        insert into customer_segments (org_id, run_id, segmentation, customer_id, segment)
+        select ${orgId}, ${runId}, u.segmentation, u.customer_id, u.segment
+        from unnest(
+          ${part(o.segmentation)}::text[], ${part(o.customerId)}::text[], ${part(o.segment)}::integer[]
+        ) as u(segmentation, customer_id, segment)
+      `.execute(tx);
+    }
     // The Insiders' membership history: against the run published until now, if any.
     const previous = await tx
       .selectFrom('published_results')
@@ -146,15 +173,19 @@ export async function publishRunFolder(
         where n.customer_id is null or o.customer_id is null
       `.execute(tx);
     }
-    // Segments keep their ids across runs (analyze matches them to the previous run's), so the
-    // teams' own names carry over to the new version for the segments it still has.
+    // Segments keep their ids across runs (analyze matches them to the previous run's, in every
+    // segmentation), so the teams' own names carry over to the new version for the segments it still has.
     if (previous) {
       await sql`
-        insert into segment_names (id, org_id, run_id, segment_id, team_id, name, description, updated_by, updated_at)
-        select gen_random_uuid()::text, org_id, ${runId}, segment_id, team_id, name, description, updated_by, updated_at
-        from segment_names
+        insert into segment_names (id, org_id, run_id, segmentation, segment_id, team_id, name, description, updated_by, updated_at)
+        select gen_random_uuid()::text, org_id, ${runId}, segmentation, segment_id, team_id, name, description, updated_by, updated_at
+        from segment_names n
         where run_id = ${previous.run_id}
-          and segment_id in (select distinct segment::text from customer_results where run_id = ${runId})
+          and ((n.segmentation = 'main'
+                and segment_id in (select distinct segment::text from customer_results where run_id = ${runId}))
+            or (n.segmentation <> 'main' and exists (
+                select 1 from customer_segments cs
+                where cs.run_id = ${runId} and cs.segmentation = n.segmentation and cs.segment::text = n.segment_id)))
       `.execute(tx);
     }
     const version = await publishRun(tx, { orgId, datasetId, runId, publishedBy: input.publishedBy });

@@ -658,6 +658,64 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('charts_team_idx').on('charts').columns(['org_id', 'team_id']).execute();
     },
   },
+  '0009_segmentations': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Each customer's segment in a run's other segmentations (B6); the main one stays in
+      // customer_results.segment.
+      await db.schema
+        .createTable('customer_segments')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('segmentation', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('segment', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('customer_segments_pkey', ['run_id', 'segmentation', 'customer_id'])
+        .addForeignKeyConstraint(
+          'customer_segments_run_fkey',
+          ['org_id', 'run_id'],
+          'runs',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      // The segmentation a team works with, per dataset: pages and campaigns follow it.
+      await db.schema
+        .createTable('segmentation_choices')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('dataset_id', 'text', (c) => c.notNull())
+        .addColumn('segmentation', 'text', (c) => c.notNull())
+        .addColumn('chosen_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('chosen_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addPrimaryKeyConstraint('segmentation_choices_pkey', ['team_id', 'dataset_id'])
+        .addForeignKeyConstraint(
+          'segmentation_choices_team_fkey',
+          ['org_id', 'team_id'],
+          'teams',
+          ['org_id', 'id'],
+          (c) => c.onDelete('cascade'),
+        )
+        .execute();
+      // A team names the segments of every segmentation, each apart.
+      await db.schema
+        .alterTable('segment_names')
+        .addColumn('segmentation', 'text', (c) => c.notNull().defaultTo('main'))
+        .execute();
+      await db.schema
+        .alterTable('segment_names')
+        .dropConstraint('segment_names_run_segment_team_key')
+        .execute();
+      await db.schema
+        .alterTable('segment_names')
+        .addUniqueConstraint('segment_names_run_segmentation_segment_team_key', [
+          'run_id',
+          'segmentation',
+          'segment_id',
+          'team_id',
+        ])
+        .execute();
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

@@ -34,6 +34,8 @@ export interface Database {
   opt_outs: OptOutsTable;
   campaign_outcomes: CampaignOutcomesTable;
   charts: ChartsTable;
+  customer_segments: CustomerSegmentsTable;
+  segmentation_choices: SegmentationChoicesTable;
 }
 
 /** JSON text for a jsonb column; made only by `jsonb()`, so a raw string is never stored by mistake. */
@@ -236,6 +238,8 @@ export interface SegmentNamesTable {
   org_id: string;
   run_id: string;
   segment_id: string;
+  /** 'main' or the id of one of the run's other segmentations (`0009_segmentations`). */
+  segmentation: ColumnType<string, string | undefined, string>;
   team_id: string;
   name: string;
   description: string;
@@ -463,6 +467,25 @@ export interface ChartsTable {
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+}
+
+/** A customer's segment in one of a run's other segmentations (`0009_segmentations`). */
+export interface CustomerSegmentsTable {
+  org_id: string;
+  run_id: string;
+  segmentation: string;
+  customer_id: string;
+  segment: number;
+}
+
+/** The segmentation a team works with on a dataset: 'main' or an alternative's id. */
+export interface SegmentationChoicesTable {
+  org_id: string;
+  team_id: string;
+  dataset_id: string;
+  segmentation: string;
+  chosen_by: string | null;
+  chosen_at: CreatedAt;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -1,10 +1,10 @@
-import type { RunReport } from '@clientele/analytics';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getDataset, listSegmentNames, recordAudit, type Store, setSegmentName } from '../../store/index.ts';
-import { readPublished } from '../../store/repos/results.ts';
+import { resolveSegmentation, segmentationOf } from '../../runs/segmentations.ts';
+import { listSegmentNames, recordAudit, type Store, setSegmentName } from '../../store/index.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { publishedReportOf, unknownSegmentation } from './segmentations.ts';
 
 const segmentSchema = z
   .object({
@@ -36,20 +36,7 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
   return async (app) => {
     const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 
-    const publishedReport = async (orgId: string, datasetId: string) => {
-      const d = await getDataset(store.db, orgId, datasetId);
-      if (!d || d.deleted_at !== null) throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
-      const published = await readPublished(store.db, orgId, datasetId);
-      const report = published?.results.find((r) => r.key === 'report')?.data as RunReport | undefined;
-      if (!published || !report) {
-        throw new HttpError(
-          'NOT_FOUND',
-          'this dataset has no published results yet: start a run',
-          'path.datasetId',
-        );
-      }
-      return { runId: published.runId, version: published.version, report };
-    };
+    const publishedReport = (orgId: string, datasetId: string) => publishedReportOf(store, orgId, datasetId);
     const teamsOf = async (orgId: string, userId: string) =>
       store.db
         .selectFrom('memberships as m')
@@ -69,15 +56,38 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
             "The published segments: names (yours and every team's), size, risk tiers, what sets them apart",
           tags: ['results'],
           params: z.strictObject({ datasetId: idParam }),
+          querystring: z.strictObject({
+            segmentation: z
+              .string()
+              .min(1)
+              .max(40)
+              .optional()
+              .describe("which segmentation (see .../segmentations); default: your team's choice, else main"),
+          }),
           response: {
-            200: z.object({ runId: z.string(), version: z.number(), segments: z.array(segmentSchema) }),
+            200: z.object({
+              runId: z.string(),
+              version: z.number(),
+              segmentation: z.string(),
+              segments: z.array(segmentSchema),
+            }),
             ...errors,
           },
         },
       },
       async (request) => {
         const who = principalOf(request);
-        const { runId, version, report } = await publishedReport(who.orgId, request.params.datasetId);
+        const { datasetId } = request.params;
+        const { runId, version, report } = await publishedReport(who.orgId, datasetId);
+        const segmentation = await resolveSegmentation(store.db, {
+          orgId: who.orgId,
+          teamIds: who.teamIds,
+          datasetId,
+          report,
+          requested: request.query.segmentation,
+        });
+        const shown = segmentationOf(report, segmentation);
+        if (!shown) throw unknownSegmentation(report, segmentation, 'query.segmentation');
         const mine = new Set((await teamsOf(who.orgId, who.userId)).map((t) => t.id));
         const teamNames = new Map(
           (
@@ -88,8 +98,8 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
               .execute()
           ).map((t) => [t.id, t.name]),
         );
-        const named = await listSegmentNames(store.db, who.orgId, runId);
-        const segments = report.segmentation.segments.map((s) => {
+        const named = await listSegmentNames(store.db, who.orgId, runId, undefined, segmentation);
+        const segments = shown.segments.map((s) => {
           const names = named
             .filter((n) => n.segment_id === String(s.id))
             .map((n) => ({
@@ -99,7 +109,7 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
               description: n.description,
             }));
           const own = names.find((n) => mine.has(n.teamId));
-          const risk = report.churn?.bySegment.find((b) => b.segment === s.id);
+          const risk = shown.churnBySegment?.find((b) => b.segment === s.id);
           return {
             id: s.id,
             name: own?.name ?? s.name,
@@ -113,7 +123,7 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
             drivers: s.drivers,
           };
         });
-        return { runId, version, segments };
+        return { runId, version, segmentation, segments };
       },
     );
 
@@ -129,10 +139,17 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
             name: z.string().trim().min(1).max(80),
             description: z.string().trim().max(500).default(''),
             teamId: z.string().max(100).optional().describe('which of your teams (when you are in several)'),
+            segmentation: z
+              .string()
+              .min(1)
+              .max(40)
+              .optional()
+              .describe("which segmentation the segment is in; default: your team's choice, else main"),
           }),
           response: {
             200: z.object({
               segmentId: z.number(),
+              segmentation: z.string(),
               teamId: z.string(),
               name: z.string(),
               description: z.string(),
@@ -143,10 +160,23 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
       },
       async (request) => {
         const who = principalOf(request);
-        const { runId, report } = await publishedReport(who.orgId, request.params.datasetId);
-        const { segmentId } = request.params;
-        if (!report.segmentation.segments.some((s) => s.id === segmentId)) {
-          throw new HttpError('NOT_FOUND', `the published run has no segment ${segmentId}`, 'path.segmentId');
+        const { datasetId, segmentId } = request.params;
+        const { runId, report } = await publishedReport(who.orgId, datasetId);
+        const segmentation = await resolveSegmentation(store.db, {
+          orgId: who.orgId,
+          teamIds: who.teamIds,
+          datasetId,
+          report,
+          requested: request.body.segmentation,
+        });
+        const shown = segmentationOf(report, segmentation);
+        if (!shown) throw unknownSegmentation(report, segmentation, 'body.segmentation');
+        if (!shown.segments.some((s) => s.id === segmentId)) {
+          throw new HttpError(
+            'NOT_FOUND',
+            `the published run's segmentation "${segmentation}" has no segment ${segmentId}`,
+            'path.segmentId',
+          );
         }
         // The team must be one where the person may rename segments.
         const teams = (await teamsOf(who.orgId, who.userId)).filter((t) => t.role !== 'support');
@@ -164,6 +194,7 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
         const row = await setSegmentName(store.db, {
           orgId: who.orgId,
           runId,
+          segmentation,
           segmentId: String(segmentId),
           teamId: team.id,
           name: request.body.name,
@@ -174,10 +205,10 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
           orgId: who.orgId,
           userId: who.userId,
           action: 'segment_renamed',
-          subject: `segment:${runId}:${segmentId}`,
+          subject: `segment:${runId}:${segmentation === 'main' ? '' : `${segmentation}:`}${segmentId}`,
           detail: { team: team.name, name: row.name },
         });
-        return { segmentId, teamId: team.id, name: row.name, description: row.description };
+        return { segmentId, segmentation, teamId: team.id, name: row.name, description: row.description };
       },
     );
   };

@@ -8,6 +8,8 @@ export async function setSegmentName(
   input: {
     orgId: string;
     runId: string;
+    /** 'main' (the default) or one of the run's other segmentations. */
+    segmentation?: string;
     segmentId: string;
     teamId: string;
     name: string;
@@ -21,6 +23,7 @@ export async function setSegmentName(
       id: newId(),
       org_id: input.orgId,
       run_id: input.runId,
+      segmentation: input.segmentation ?? 'main',
       segment_id: input.segmentId,
       team_id: input.teamId,
       name: input.name,
@@ -28,7 +31,7 @@ export async function setSegmentName(
       updated_by: input.updatedBy,
     })
     .onConflict((oc) =>
-      oc.columns(['run_id', 'segment_id', 'team_id']).doUpdateSet((eb) => ({
+      oc.columns(['run_id', 'segmentation', 'segment_id', 'team_id']).doUpdateSet((eb) => ({
         name: eb.ref('excluded.name'),
         description: eb.ref('excluded.description'),
         updated_by: eb.ref('excluded.updated_by'),
@@ -39,14 +42,20 @@ export async function setSegmentName(
     .executeTakeFirstOrThrow();
 }
 
-/** The names given to a run's segments (by one team if given). */
+/** The names given to the segments of a run's segmentation ('main' by default; by one team if given). */
 export async function listSegmentNames(
   db: Kysely<Database>,
   orgId: string,
   runId: string,
   teamId?: string,
+  segmentation = 'main',
 ): Promise<SegmentName[]> {
-  let q = db.selectFrom('segment_names').selectAll().where('org_id', '=', orgId).where('run_id', '=', runId);
+  let q = db
+    .selectFrom('segment_names')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('run_id', '=', runId)
+    .where('segmentation', '=', segmentation);
   if (teamId !== undefined) q = q.where('team_id', '=', teamId);
   return q.orderBy('segment_id').orderBy('team_id').execute();
 }
