@@ -14,6 +14,7 @@ import {
   createOrganisation,
   createTeam,
   createUser,
+  insertCustomers,
   type Store,
 } from '../src/store/index.ts';
 import { createRun } from '../src/store/repos/runs.ts';
@@ -64,7 +65,7 @@ for (const kind of STORE_KINDS) {
     const token = `clt_segm_${kind}`;
     const supportToken = `clt_segm_support_${kind}`;
 
-    const call = async (method: 'GET' | 'PUT', url: string, body?: unknown, as = token) => {
+    const call = async (method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown, as = token) => {
       const res = await app.inject({
         method,
         url,
@@ -109,6 +110,12 @@ for (const kind of STORE_KINDS) {
       const r = await createRun(store.db, { orgId, datasetId, config: {}, createdBy: null });
       runId = r.id;
       await publishRunFolder(store.db, { orgId, datasetId, runId, folder: run.out, publishedBy: null });
+      await insertCustomers(
+        store.db,
+        orgId,
+        datasetId,
+        [...customersIn.keys()].map((id) => ({ customerId: id, email: `${id.toLowerCase()}@example.com` })),
+      );
       app = await buildApp({ store, dataDir: work, runs: { start: false }, campaigns: { start: false } });
       await app.ready();
     }, 120_000);
@@ -221,6 +228,57 @@ for (const kind of STORE_KINDS) {
       expect(main.segments[0].name).toBe(run.report.segmentation.segments[0]!.name);
       const cross = (await call('GET', `/api/datasets/${datasetId}/segmentations/main/cross/ward`)).json();
       expect(cross.b.segments[0].name).toBe('Our ward zero');
+    });
+
+    it('Lookout, charts and campaign audiences follow the chosen segmentation', async () => {
+      const [id, labels] = [...customersIn].find(([, l]) => l[2] === '0')!;
+      const lookout = await call('GET', `/api/customers/${encodeURIComponent(id)}`);
+      expect(lookout.status, lookout.body).toBe(200);
+      expect(lookout.json().analysis.segment).toMatchObject({
+        id: 0,
+        segmentation: 'ward',
+        name: 'Our ward zero',
+        namedBy: 'team',
+      });
+      // The support agent's team chose nothing: the main segment, by its suggested name.
+      const agent = (
+        await call('GET', `/api/customers/${encodeURIComponent(id)}`, undefined, supportToken)
+      ).json();
+      expect(agent.analysis.segment).toMatchObject({ id: Number(labels[0]), segmentation: 'main' });
+
+      const bars = await call('POST', `/api/datasets/${datasetId}/chart-data`, {
+        spec: { kind: 'bar', category: 'segment', measure: 'count' },
+      });
+      expect(bars.status, bars.body).toBe(200);
+      const ward = run.report.alternatives[1]!;
+      expect(
+        bars.json().data.bars.map((b: { label: string; count: number }) => [Number(b.label), b.count]),
+      ).toEqual(ward.segments.map((s) => [s.id, s.size]));
+      expect(bars.json().segments[0].name).toBe('Our ward zero');
+
+      const inWardZero = [...customersIn.values()].filter((l) => l[2] === '0').length;
+      const preview = await call('POST', '/api/audiences/preview', {
+        datasetId,
+        channel: 'email',
+        filter: { segments: [0] },
+      });
+      expect(preview.status, preview.body).toBe(200);
+      expect(preview.json()).toMatchObject({ count: inWardZero, segmentation: 'ward' });
+      expect(preview.json().preview[0].segmentName).toBe('Our ward zero');
+      const inMainZero = [...customersIn.values()].filter((l) => l[0] === '0').length;
+      const main = await call('POST', '/api/audiences/preview', {
+        datasetId,
+        channel: 'email',
+        filter: { segmentation: 'main', segments: [0] },
+      });
+      expect(main.json()).toMatchObject({ count: inMainZero, segmentation: 'main' });
+      const unknown = await call('POST', '/api/audiences/preview', {
+        datasetId,
+        channel: 'email',
+        filter: { segmentation: 'nope', segments: [0] },
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json().error.field).toBe('body.filter.segmentation');
     });
   });
 }

@@ -1,4 +1,6 @@
+import type { RunReport } from '@clientele/analytics';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { MAIN_SEGMENTATION, segmentationOf, segmentOf } from '../runs/segmentations.ts';
 import type { Database } from '../store/schema.ts';
 import type { ChannelKind } from './types.ts';
 
@@ -7,6 +9,8 @@ export const FIELD_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in'] as const;
 
 /** Who a campaign addresses: every part narrows; an empty filter is every customer of the run. */
 export interface AudienceFilter {
+  /** The segmentation `segments` (and each member's segment) refer to: 'main' or another of the run's; the team's choice when made through the API. */
+  segmentation?: string;
   segments?: number[];
   riskTiers?: (typeof RISK_TIERS)[number][];
   stores?: string[];
@@ -77,7 +81,9 @@ const NUMERIC_OPS = { lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 /** The filter's conditions over `r` (customer_results) and `c` (customers). */
 export function filterConditions(filter: AudienceFilter): RawBuilder<unknown>[] {
   const parts: RawBuilder<unknown>[] = [];
-  if (filter.segments?.length) parts.push(sql`r.segment in (${sql.join(filter.segments)})`);
+  if (filter.segments?.length) {
+    parts.push(sql`${segmentOf(filter.segmentation)} in (${sql.join(filter.segments)})`);
+  }
   if (filter.riskTiers?.length) parts.push(sql`r.risk_tier in (${sql.join(filter.riskTiers)})`);
   if (filter.stores?.length) parts.push(sql`c.store in (${sql.join(filter.stores)})`);
   if (filter.locations?.length) parts.push(sql`c.location in (${sql.join(filter.locations)})`);
@@ -154,7 +160,8 @@ export async function audienceMembers(
     insider: boolean;
     attributes: Record<string, unknown>;
   }>`
-    select r.customer_id, c.name, c.email, c.phone, c.store, c.location, r.segment, r.risk_tier,
+    select r.customer_id, c.name, c.email, c.phone, c.store, c.location,
+      ${segmentOf(input.filter.segmentation)} as segment, r.risk_tier,
       r.churn_probability, r.insider, c.attributes
     ${audienceFrom(input.orgId, input.datasetId, input.runId, input.filter)}
       and o.customer_id is null and ${contactCondition(input.channel)}
@@ -177,14 +184,16 @@ export async function audienceMembers(
 }
 
 /**
- * The names of a run's segments as these teams see them: a team's own name where one of them
- * gave one (F3), else the run's suggestion, else "Segment n".
+ * The names of the segments of a run's segmentation ('main' unless given) as these teams see
+ * them: a team's own name where one of them gave one (F3), else the run's suggestion, else
+ * "Segment n".
  */
 export async function segmentNamesOf(
   db: Kysely<Database>,
   orgId: string,
   runId: string,
   teamIds: readonly string[],
+  segmentation: string = MAIN_SEGMENTATION,
 ): Promise<Map<number, { name: string; description: string }>> {
   const report = await db
     .selectFrom('run_results')
@@ -194,9 +203,8 @@ export async function segmentNamesOf(
     .where('key', '=', 'report')
     .executeTakeFirst();
   const names = new Map<number, { name: string; description: string }>();
-  const segments = (
-    report?.data as { segmentation?: { segments?: { id: number; name: string; description: string }[] } }
-  )?.segmentation?.segments;
+  const data = report?.data as RunReport | undefined;
+  const segments = data?.segmentation ? segmentationOf(data, segmentation)?.segments : undefined;
   for (const s of segments ?? []) names.set(s.id, { name: s.name, description: s.description });
   if (teamIds.length > 0) {
     const own = await db
@@ -204,6 +212,7 @@ export async function segmentNamesOf(
       .select(['segment_id', 'name', 'description'])
       .where('org_id', '=', orgId)
       .where('run_id', '=', runId)
+      .where('segmentation', '=', segmentation)
       .where('team_id', 'in', teamIds)
       .orderBy('updated_at')
       .execute();

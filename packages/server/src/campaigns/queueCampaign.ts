@@ -78,6 +78,7 @@ export async function queueCampaign(
       campaign.org_id,
       runId,
       campaign.team_id ? [campaign.team_id] : [],
+      (campaign.filter as AudienceFilter).segmentation,
     );
     const secret = campaign.channel === 'email' ? await unsubscribeSecret(tx) : '';
     const settings = await getChannelSettings(tx, campaign.org_id);

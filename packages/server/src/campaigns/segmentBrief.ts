@@ -1,5 +1,6 @@
 import type { RunReport } from '@clientele/analytics';
 import { type Kysely, sql } from 'kysely';
+import { MAIN_SEGMENTATION, segmentationOf, segmentOf } from '../runs/segmentations.ts';
 import type { Database } from '../store/schema.ts';
 import { segmentNamesOf } from './audience.ts';
 import type { SegmentBrief } from './types.ts';
@@ -17,7 +18,14 @@ const REASONS = 5;
  */
 export async function segmentBrief(
   db: Kysely<Database>,
-  input: { orgId: string; runId: string; segmentId: number; teamIds: readonly string[] },
+  input: {
+    orgId: string;
+    runId: string;
+    segmentId: number;
+    teamIds: readonly string[];
+    /** 'main' (the default) or another of the run's segmentations. */
+    segmentation?: string;
+  },
 ): Promise<SegmentBrief | undefined> {
   const row = await db
     .selectFrom('run_results')
@@ -26,11 +34,13 @@ export async function segmentBrief(
     .where('run_id', '=', input.runId)
     .where('key', '=', 'report')
     .executeTakeFirst();
-  const report = row?.data as Partial<RunReport> | undefined;
-  const segments = report?.segmentation?.segments ?? [];
+  const report = row?.data as RunReport | undefined;
+  const segmentation = input.segmentation ?? MAIN_SEGMENTATION;
+  const view = report?.segmentation ? segmentationOf(report, segmentation) : undefined;
+  const segments = view?.segments ?? [];
   const segment = segments.find((s) => s.id === input.segmentId);
   if (!segment) return undefined;
-  const names = await segmentNamesOf(db, input.orgId, input.runId, input.teamIds);
+  const names = await segmentNamesOf(db, input.orgId, input.runId, input.teamIds, segmentation);
   const total = segments.reduce((n, s) => n + s.size, 0);
   const overall = (feature: string): number => {
     let sum = 0;
@@ -44,10 +54,10 @@ export async function segmentBrief(
   const { rows } = await sql<{ feature: string; total: number }>`
     select e ->> 'feature' as feature, sum((e ->> 'contribution')::float8) as total
     from customer_results r, jsonb_array_elements(coalesce(r.reasons, '[]'::jsonb)) e
-    where r.org_id = ${input.orgId} and r.run_id = ${input.runId} and r.segment = ${input.segmentId}
+    where r.org_id = ${input.orgId} and r.run_id = ${input.runId} and ${segmentOf(segmentation)} = ${input.segmentId}
     group by 1 order by 2 desc limit ${REASONS}
   `.execute(db);
-  const tiers = report?.churn?.bySegment?.find((b) => b.segment === input.segmentId)?.tiers ?? {};
+  const tiers = view?.churnBySegment?.find((b) => b.segment === input.segmentId)?.tiers ?? {};
   const named = names.get(segment.id);
   return {
     segmentId: String(segment.id),

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { filterConditions, RISK_TIERS } from '../campaigns/audience.ts';
+import { MAIN_SEGMENTATION, segmentOf } from '../runs/segmentations.ts';
 import type { Database } from '../store/schema.ts';
 import { ChartFieldError, ChartFields } from './chartFields.ts';
 import type { ChartSpec } from './chartSpec.ts';
@@ -47,6 +48,8 @@ interface Input {
   datasetId: string;
   runId: string;
   spec: ChartSpec;
+  /** The segmentation `segment` means: 'main' (the default) or another of the run's, the team's choice. */
+  segmentation?: string;
 }
 
 /** The run's customers the spec keeps (segments, then the audience filter): aliases r and c. */
@@ -57,7 +60,14 @@ function selection(input: Input): RawBuilder<unknown> {
     ...filterConditions(input.spec.filter ?? {}),
   ];
   if (input.spec.segments?.length) conditions.push(sql`r.segment in (${sql.join(input.spec.segments)})`);
-  return sql`from customer_results r
+  // Another segmentation: the same rows, each customer's segment taken from it.
+  const results =
+    input.segmentation === undefined || input.segmentation === MAIN_SEGMENTATION
+      ? sql`customer_results`
+      : sql`(select r0.org_id, r0.run_id, r0.customer_id, ${segmentOf(input.segmentation, 'r0')} as segment,
+          r0.churn_probability, r0.risk_tier, r0.reasons, r0.insider
+          from customer_results r0 where r0.org_id = ${input.orgId} and r0.run_id = ${input.runId})`;
+  return sql`from ${results} r
     join customers c on c.org_id = r.org_id and c.dataset_id = ${input.datasetId} and c.customer_id = r.customer_id
     where ${sql.join(conditions, sql` and `)}`;
 }

@@ -1,14 +1,23 @@
+import type { RunReport } from '@clientele/analytics';
 import type { Kysely } from 'kysely';
 import { hotQuery } from '../store/hotQuery.ts';
 import type { Store } from '../store/openStore.ts';
 import type { CustomerRecord } from '../store/repos/customers.ts';
 import type { Database } from '../store/schema.ts';
+import { segmentationsOf } from './segmentations.ts';
 
 /** What the published analysis says of one customer: the Lookout card below the profile. */
 export interface CustomerAnalysis {
   runId: string;
   version: number;
-  segment: { id: number; name: string; description: string; namedBy: 'team' | 'suggested' };
+  segment: {
+    id: number;
+    name: string;
+    description: string;
+    namedBy: 'team' | 'suggested';
+    /** The segmentation the segment is in: the one the person's team works with, else 'main'. */
+    segmentation: string;
+  };
   churn: { probability: number; retention: number; tier: string } | null;
   /** The top reasons, in words and as figures (contribution on the probability scale). */
   reasons: { feature: string; value: string; contribution: number; text: string }[];
@@ -17,7 +26,8 @@ export interface CustomerAnalysis {
 }
 
 interface SuggestedNames {
-  names: Map<number, { name: string; description: string }>;
+  /** By segmentation ('main' and the run's others), then by segment id. */
+  names: Map<string, Map<number, { name: string; description: string }>>;
 }
 
 // A run's suggested segment names never change (a run is immutable once published), so they are
@@ -35,12 +45,14 @@ async function suggestedNames(db: Kysely<Database>, runId: string): Promise<Sugg
         .where('run_id', '=', runId)
         .where('key', '=', 'report')
         .executeTakeFirst();
-      const report = row?.data as {
-        segmentation?: { segments?: { id: number; name: string; description: string }[] };
-      };
-      const names = new Map<number, { name: string; description: string }>();
-      for (const s of report?.segmentation?.segments ?? [])
-        names.set(s.id, { name: s.name, description: s.description });
+      const report = row?.data as RunReport | undefined;
+      const names: SuggestedNames['names'] = new Map();
+      for (const view of report?.segmentation ? segmentationsOf(report) : []) {
+        names.set(
+          view.id,
+          new Map(view.segments.map((s) => [s.id, { name: s.name, description: s.description }])),
+        );
+      }
       return { names };
     })();
     if (suggestedByRun.size >= MAX_CACHED_RUNS) suggestedByRun.delete(suggestedByRun.keys().next().value!);
@@ -82,6 +94,8 @@ interface LookoutRow extends CustomerRecord {
   run_id: string | null;
   version: number | null;
   segment: number | null;
+  /** 'main', or the team's chosen segmentation when the run has it for this customer. */
+  segmentation: string;
   churn_probability: number | null;
   risk_tier: string | null;
   reasons: { feature: string; value: string; contribution: number }[] | null;
@@ -110,10 +124,14 @@ export const LOOKOUT_MESSAGES = 20;
 export const LOOKOUT_SQL = `
   select c.org_id, c.dataset_id, c.customer_id, c.name, c.phone, c.email, c.location, c.store, c.attributes,
          d.name as dataset_name, d.created_at as dataset_created_at,
-         p.run_id, p.version, r.segment, r.churn_probability, r.risk_tier, r.reasons, r.insider,
+         p.run_id, p.version, coalesce(alt.segment, r.segment) as segment,
+         case when alt.segment is null then 'main' else ch.segmentation end as segmentation,
+         r.churn_probability, r.risk_tier, r.reasons, r.insider,
          (select json_build_array(n.name, n.description)::text
             from segment_names n
-           where n.run_id = p.run_id and n.org_id = c.org_id and n.segment_id = r.segment::text
+           where n.run_id = p.run_id and n.org_id = c.org_id
+             and n.segmentation = case when alt.segment is null then 'main' else ch.segmentation end
+             and n.segment_id = coalesce(alt.segment, r.segment)::text
              and n.team_id = any($3::text[])
            order by n.updated_at desc
            limit 1) as team_name,
@@ -132,6 +150,12 @@ export const LOOKOUT_SQL = `
     join datasets d on d.org_id = c.org_id and d.id = c.dataset_id
     left join published_results p on p.org_id = c.org_id and p.dataset_id = c.dataset_id
     left join customer_results r on r.run_id = p.run_id and r.customer_id = c.customer_id
+    -- The segmentation the person's first team (by name) chose for the dataset, if any.
+    left join lateral (select s.segmentation from segmentation_choices s join teams t on t.id = s.team_id
+                        where s.org_id = c.org_id and s.dataset_id = c.dataset_id and s.team_id = any($3::text[])
+                        order by t.name, t.id limit 1) ch on true
+    left join customer_segments alt
+      on alt.run_id = p.run_id and alt.segmentation = ch.segmentation and alt.customer_id = c.customer_id
    where c.org_id = $1 and c.customer_id = $2 and d.deleted_at is null
    order by d.created_at desc, d.id`;
 
@@ -156,6 +180,7 @@ export async function lookoutRecords(
       run_id,
       version,
       segment,
+      segmentation,
       churn_probability,
       risk_tier,
       reasons,
@@ -166,7 +191,7 @@ export async function lookoutRecords(
     } = row;
     let analysis: CustomerAnalysis | null = null;
     if (run_id !== null && version !== null && segment !== null) {
-      const suggested = (await suggestedNames(db, run_id)).names.get(segment);
+      const suggested = (await suggestedNames(db, run_id)).names.get(segmentation)?.get(segment);
       const team = team_name === null ? undefined : (JSON.parse(team_name) as [string, string]);
       const said = (reasons ?? []).map((r) => ({ ...r, text: reasonText(r) }));
       analysis = {
@@ -177,6 +202,7 @@ export async function lookoutRecords(
           name: team?.[0] ?? suggested?.name ?? `Segment ${segment}`,
           description: team?.[1] ?? suggested?.description ?? '',
           namedBy: team ? 'team' : 'suggested',
+          segmentation,
         },
         churn:
           churn_probability === null

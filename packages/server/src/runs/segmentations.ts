@@ -119,3 +119,20 @@ export function segmentOf(segmentation: string | undefined, alias = 'r'): RawBui
   return sql<number>`(select cs.segment from customer_segments cs
     where cs.run_id = ${r}.run_id and cs.segmentation = ${segmentation} and cs.customer_id = ${r}.customer_id)`;
 }
+
+/** A run's report (run.json) as stored, or undefined when the run has none. */
+export async function runReportOf(
+  db: Kysely<Database>,
+  orgId: string,
+  runId: string,
+): Promise<RunReport | undefined> {
+  const row = await db
+    .selectFrom('run_results')
+    .select((eb) => eb.ref('data').$castTo<unknown>().as('data'))
+    .where('org_id', '=', orgId)
+    .where('run_id', '=', runId)
+    .where('key', '=', 'report')
+    .executeTakeFirst();
+  const report = row?.data as RunReport | undefined;
+  return report?.segmentation ? report : undefined;
+}

@@ -16,6 +16,12 @@ import { QueueError, queueCampaign } from '../../campaigns/queueCampaign.ts';
 import { segmentBrief } from '../../campaigns/segmentBrief.ts';
 import type { SendJobs } from '../../campaigns/sendJobs.ts';
 import { CHANNEL_KINDS, type CopyDraft, type SegmentBrief } from '../../campaigns/types.ts';
+import {
+  MAIN_SEGMENTATION,
+  resolveSegmentation,
+  runReportOf,
+  segmentationOf,
+} from '../../runs/segmentations.ts';
 import { getDataset, recordAudit, type Store } from '../../store/index.ts';
 import { recordOutcomes } from '../../store/repos/campaignOutcomes.ts';
 import {
@@ -29,6 +35,7 @@ import { getChannelSettings } from '../../store/repos/channelSettings.ts';
 import { DELIVERY_STATUSES, type JsonObject } from '../../store/schema.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { unknownSegmentation } from './segmentations.ts';
 
 export const PAGE_SIZE = 20;
 const PREVIEW_ROWS = 20;
@@ -39,6 +46,12 @@ const channelSchema = z.enum(CHANNEL_KINDS);
 
 export const filterSchema = z
   .strictObject({
+    segmentation: z
+      .string()
+      .min(1)
+      .max(40)
+      .optional()
+      .describe("the segmentation `segments` refer to; default: your team's choice, else main"),
     segments: z.array(z.number().int().min(0).max(10_000)).max(1000).optional(),
     riskTiers: z.array(z.enum(RISK_TIERS)).max(4).optional(),
     stores: z.array(z.string().max(200)).max(1000).optional(),
@@ -212,6 +225,27 @@ export function campaignRoutes(
       }
       return runId;
     };
+    /** The segmentation an audience or a brief is in: the one asked for, checked; else the team's choice. */
+    const segmentationFor = async (
+      who: Principal,
+      datasetId: string,
+      runId: string,
+      requested: string | undefined,
+      field: string,
+    ): Promise<string> => {
+      const report = await runReportOf(store.db, who.orgId, runId);
+      if (!report) return MAIN_SEGMENTATION;
+      if (requested !== undefined && !segmentationOf(report, requested)) {
+        throw unknownSegmentation(report, requested, field);
+      }
+      return resolveSegmentation(store.db, {
+        orgId: who.orgId,
+        teamIds: who.teamIds,
+        datasetId,
+        report,
+        requested,
+      });
+    };
     const campaignOf = async (orgId: string, id: string) => {
       const { campaigns } = await listCampaigns(store.db, orgId, { ids: [id], limit: 1, offset: 0 });
       const c = campaigns[0];
@@ -253,6 +287,7 @@ export function campaignRoutes(
               count: z.number().describe('customers who would receive the message'),
               optedOut: z.number(),
               missingContact: z.number().describe('not opted out, but without an address for the channel'),
+              segmentation: z.string().describe('the segmentation the segments are in'),
               preview: z.array(
                 z.object({
                   customerId: z.string(),
@@ -273,16 +308,25 @@ export function campaignRoutes(
       },
       async (request) => {
         const who = principalOf(request);
-        const { datasetId, channel, filter } = request.body;
+        const { datasetId, channel } = request.body;
         const runId = await publishedRun(who.orgId, datasetId);
-        const where = { orgId: who.orgId, datasetId, runId, channel, filter: filter as AudienceFilter };
+        const segmentation = await segmentationFor(
+          who,
+          datasetId,
+          runId,
+          request.body.filter.segmentation,
+          'body.filter.segmentation',
+        );
+        const filter: AudienceFilter = { ...(request.body.filter as AudienceFilter), segmentation };
+        const where = { orgId: who.orgId, datasetId, runId, channel, filter };
         const [counts, preview, names] = await Promise.all([
           audienceCounts(store.db, where),
           audienceMembers(store.db, { ...where, limit: PREVIEW_ROWS }),
-          segmentNamesOf(store.db, who.orgId, runId, who.teamIds),
+          segmentNamesOf(store.db, who.orgId, runId, who.teamIds, segmentation),
         ]);
         return {
           ...counts,
+          segmentation,
           preview: preview.map((m) => ({
             customerId: m.customerId,
             name: m.name,
@@ -309,6 +353,12 @@ export function campaignRoutes(
           body: z.strictObject({
             datasetId: idParam,
             segmentId: z.number().int().min(0).max(10_000).optional(),
+            segmentation: z
+              .string()
+              .min(1)
+              .max(40)
+              .optional()
+              .describe("the segmentation segmentId is in; default: your team's choice, else main"),
             channel: channelSchema,
             language: z.enum(['en', 'es', 'pt']).default('en'),
             instruction: z.string().trim().min(1).max(2000),
@@ -338,6 +388,13 @@ export function campaignRoutes(
             runId,
             segmentId,
             teamIds: who.teamIds,
+            segmentation: await segmentationFor(
+              who,
+              datasetId,
+              runId,
+              request.body.segmentation,
+              'body.segmentation',
+            ),
           });
           if (!segment)
             throw new HttpError(
@@ -445,12 +502,23 @@ export function campaignRoutes(
           );
         }
         const runId = await publishedRun(who.orgId, input.datasetId);
+        // The audience is kept with its segmentation, so results per segment read the same later.
+        const filter: AudienceFilter = {
+          ...(input.filter as AudienceFilter),
+          segmentation: await segmentationFor(
+            who,
+            input.datasetId,
+            runId,
+            input.filter.segmentation,
+            'body.filter.segmentation',
+          ),
+        };
         const counts = await audienceCounts(store.db, {
           orgId: who.orgId,
           datasetId: input.datasetId,
           runId,
           channel: input.channel,
-          filter: input.filter as AudienceFilter,
+          filter,
         });
         if (counts.count === 0) {
           throw new HttpError(
@@ -465,7 +533,7 @@ export function campaignRoutes(
           runId,
           name: input.name,
           channel: input.channel,
-          filter: input.filter as JsonObject,
+          filter: filter as JsonObject,
           subject: input.channel === 'email' ? (input.subject ?? null) : null,
           body: input.body,
           language: input.language,

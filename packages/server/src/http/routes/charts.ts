@@ -4,6 +4,7 @@ import { publishedRunOf, segmentNamesOf } from '../../campaigns/audience.ts';
 import { type ChartData, chartData } from '../../charts/chartData.ts';
 import { BUILT_IN_FIELDS, ChartFieldError, listAttributeFields } from '../../charts/chartFields.ts';
 import { type ChartSpec, chartSpecSchema } from '../../charts/chartSpec.ts';
+import { MAIN_SEGMENTATION, resolveSegmentation, runReportOf } from '../../runs/segmentations.ts';
 import { getDataset, type Store } from '../../store/index.ts';
 import {
   type ChartRow,
@@ -115,15 +116,20 @@ export function chartRoutes(store: Store): FastifyPluginAsyncZod {
           'this dataset has no published results yet: start a run',
           'datasetId',
         );
+      const report = await runReportOf(store.db, who.orgId, runId);
+      // Charts by segment follow the segmentation the team works with.
+      const segmentation = report?.segmentation
+        ? await resolveSegmentation(store.db, { orgId: who.orgId, teamIds: who.teamIds, datasetId, report })
+        : MAIN_SEGMENTATION;
       let data: ChartData;
       try {
-        data = await chartData(store.db, { orgId: who.orgId, datasetId, runId, spec });
+        data = await chartData(store.db, { orgId: who.orgId, datasetId, runId, spec, segmentation });
       } catch (err) {
         if (err instanceof ChartFieldError)
           throw new HttpError('INVALID_INPUT', err.message, `${specPath}.${err.path}`);
         throw err;
       }
-      const names = await segmentNamesOf(store.db, who.orgId, runId, who.teamIds);
+      const names = await segmentNamesOf(store.db, who.orgId, runId, who.teamIds, segmentation);
       return { datasetId, runId, segments: [...names].map(([id, n]) => ({ id, name: n.name })), data };
     };
 

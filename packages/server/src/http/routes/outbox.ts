@@ -22,10 +22,12 @@ async function segmentsText(
 ): Promise<string | null> {
   const ids = Array.isArray(filter['segments']) ? (filter['segments'] as number[]) : [];
   if (ids.length === 0) return null;
-  let names = cache.get(runId);
+  const segmentation = typeof filter['segmentation'] === 'string' ? filter['segmentation'] : 'main';
+  const key = `${runId}\u0000${segmentation}`;
+  let names = cache.get(key);
   if (!names) {
-    names = await segmentNamesOf(store.db, orgId, runId, teamIds);
-    cache.set(runId, names);
+    names = await segmentNamesOf(store.db, orgId, runId, teamIds, segmentation);
+    cache.set(key, names);
   }
   return ids.map((id) => names.get(id)?.name ?? `Segment ${id}`).join(', ');
 }
