@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
 import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
+import { segmentationView } from '../results/segmentationView.ts';
 import type { Report } from '../results/types.ts';
 import { useResults } from '../results/useResults.ts';
 import { ChurnByPlace } from './ChurnByPlace.tsx';
@@ -164,7 +165,10 @@ export function ChartsPage() {
   const { datasets, selected, select } = useDatasets();
   const results = useResults(selected?.id ?? null);
   const segments = useApi(selected ? `segments:${selected.id}` : null, (signal) =>
-    api<{ segments: Segment[] }>(`/api/datasets/${encodeURIComponent(selected!.id)}/segments`, { signal }),
+    api<{ segmentation: string; segments: Segment[] }>(
+      `/api/datasets/${encodeURIComponent(selected!.id)}/segments`,
+      { signal },
+    ),
   );
   const profile = useApi(selected ? `profile:${selected.id}` : null, (signal) =>
     api<{ profile: ProfileCharts | null }>(`/api/datasets/${encodeURIComponent(selected!.id)}`, {
@@ -197,7 +201,11 @@ export function ChartsPage() {
             (results.data.results.report ? (
               <Charts
                 datasetId={selected!.id}
-                report={results.data.results.report}
+                // The segmentation the team works with (the Segments API says which), as the names are.
+                report={segmentationView(
+                  results.data.results.report,
+                  segments.state === 'ready' ? segments.data.segmentation : undefined,
+                )}
                 names={names}
                 profile={profile.state === 'ready' ? profile.data : null}
               />

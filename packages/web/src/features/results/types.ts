@@ -30,6 +30,12 @@ export interface Report {
     selection: { k: number; algorithm: string; silhouette: number | null; bic: number | null }[];
     elbowCurve: { k: number; inertia: number }[];
   };
+  /** The run's other segmentations (same shape as `segmentation`); absent in runs made before them. */
+  alternatives?: (Report['segmentation'] & {
+    id: string;
+    name: string;
+    churnBySegment: NonNullable<Report['churn']>['bySegment'] | null;
+  })[];
   churn: {
     auc: number;
     accuracy: number;
