@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adjustedRandIndex, matrix } from '@clientele/ml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRunSql } from '../src/ask/openRunSql.ts';
 import { writeTelcoSnapshotCsv } from '../src/demo/telcoSnapshot.ts';
 import { findAlternative } from '../src/pipeline/alternativeSegmentation.ts';
 import { type AnalyzeResult, analyze } from '../src/pipeline/analyzeRun.ts';
 import { defaultRunConfig, parseRunConfig } from '../src/pipeline/runConfig.ts';
 import { prepareFeatures } from '../src/pipeline/segmentStep.ts';
+import { renderRunReport } from '../src/report/renderRunReport.ts';
 
 /** scikit-learn: sign-log, StandardScaler, PCA(3), KMeans(4) (gen_alternative_segmentation.py). */
 const ref = JSON.parse(
@@ -162,6 +164,38 @@ describe('analyze with several segmentations', () => {
     }
     for (const s of first.report.alternatives[0]!.segments) expect(sizes.get(String(s.id))).toBe(s.size);
     expect(existsSync(join(first.out, 'segmentations.parquet'))).toBe(true);
+  });
+
+  it('report.html compares them in a table, with both silhouettes; a run without others has no such table', () => {
+    const html = renderRunReport(first.report);
+    const block = html.slice(html.indexOf('id="other-segmentations"'));
+    expect(block).toContain('Other segmentations');
+    expect(block).toContain('pca-gmm: Mixture on PCA');
+    expect(block).toContain('pca (3)');
+    expect(block).toContain(first.report.alternatives[1]!.silhouetteOnFeatures!.toFixed(3));
+    expect(renderRunReport({ ...first.report, alternatives: [] })).not.toContain('id="other-segmentations"');
+  });
+
+  it('SQL over the run reads each customer segment per segmentation, described for the model', async () => {
+    const sql = await openRunSql(first.out);
+    try {
+      const table = sql.tables.find((t) => t.name === 'segmentations')!;
+      expect(table.rows).toBe(first.report.input.rows);
+      expect(table.columns.find((c) => c.name === 'pca-gmm')!.description).toMatch(
+        /other segmentation "pca-gmm"/,
+      );
+      const r = await sql.query(
+        'SELECT s."pca-gmm" AS segment, count(*) AS n FROM segmentations s JOIN assignments a USING (customer_id) GROUP BY 1 ORDER BY 1',
+      );
+      expect(r.ok).toBe(true);
+      if (r.ok) {
+        expect(r.rows.map((row) => Number(row[1]))).toEqual(
+          first.report.alternatives[0]!.segments.map((g) => g.size),
+        );
+      }
+    } finally {
+      sql.close();
+    }
   });
 
   it("a second run with --previous keeps every segmentation's ids and names", () => {

@@ -17,6 +17,8 @@ export const TABLE_MEANINGS: Record<string, string> = {
     "One row per segment and feature: the feature's statistics inside the segment, its z-score against all customers, and how much it sets the segment apart (driver importance).",
   selection:
     'The model-selection table: one row per algorithm and number of segments k tried, with its quality scores.',
+  segmentations:
+    "One row per customer, when the run found other segmentations beside the main one: the customer's segment in each, one column per segmentation (the main one is assignments.segment; segments names the main one's segments only).",
 };
 
 const COMMON: Record<string, string> = {
@@ -27,6 +29,7 @@ const COMMON: Record<string, string> = {
 
 export const COLUMN_MEANINGS: Record<string, Record<string, string>> = {
   assignments: { ...COMMON },
+  segmentations: { customer_id: COMMON['customer_id']! },
   scores: {
     ...COMMON,
     churn_probability: "the churn model's probability that the customer leaves (0..1)",
@@ -110,6 +113,9 @@ export function columnMeaning(table: string, column: string): string | null {
       return `the feature behind the customer's churn risk, reason ${n} (1 = strongest); filled for the riskiest customers only`;
     if (reason[2] === 'value') return `the customer's value of reason_${n}_feature`;
     return `reason_${n}_feature's contribution to the churn probability (SHAP; > 0 raises the risk)`;
+  }
+  if (table === 'segmentations' && column !== 'customer_id') {
+    return `the customer's segment (0-based) in the other segmentation "${column}"`;
   }
   const feature = FEATURE_MEANINGS[column];
   return feature ? `feature: ${feature}` : null;

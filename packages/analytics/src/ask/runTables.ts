@@ -4,7 +4,14 @@ import { InputError } from '../errors.ts';
 import type { RunReport, SegmentReport } from '../pipeline/runReport.ts';
 
 /** The tables `clientele analyze` writes as files, in the order a person reads them. */
-export const FILE_TABLES = ['assignments', 'scores', 'value', 'insiders', 'selection'] as const;
+export const FILE_TABLES = [
+  'assignments',
+  'scores',
+  'value',
+  'insiders',
+  'selection',
+  'segmentations',
+] as const;
 
 /** Tables made from segments.json: the segments, and each segment's statistics per feature. */
 export const SEGMENT_TABLES = ['segments', 'segment_features'] as const;

@@ -94,6 +94,14 @@ const en = {
 
   segmentsLead: '{k} segments found by {algorithm} on {features} features (scaling: {scale}).',
   silhouette: 'Silhouette',
+  otherSegmentations: 'Other segmentations',
+  otherSegmentationsLead:
+    "Found beside the main one, for the team to compare and choose from. The silhouette in its own space compares models within a space; the one on the features is computed on the main segmentation's scaled features and sample, so it compares across segmentations.",
+  segmentationName: 'Segmentation',
+  space: 'Space',
+  model: 'Model',
+  silhouetteOnFeatures: 'Silhouette on the features',
+  sizes: 'Segment sizes',
   modelSelection: 'Model selection',
   selectionLead: 'Silhouette by number of segments and algorithm, on a sample of {rows} customers.',
   chosenByElbow:
@@ -250,6 +258,14 @@ const es: Messages = {
 
   segmentsLead: '{k} segmentos encontrados con {algorithm} sobre {features} variables (escalado: {scale}).',
   silhouette: 'Silueta',
+  otherSegmentations: 'Otras segmentaciones',
+  otherSegmentationsLead:
+    'Encontradas junto a la principal, para que el equipo las compare y elija. La silueta en su propio espacio compara modelos dentro de un espacio; la silueta sobre las variables se calcula sobre las variables escaladas y la muestra de la segmentación principal, así que compara entre segmentaciones.',
+  segmentationName: 'Segmentación',
+  space: 'Espacio',
+  model: 'Modelo',
+  silhouetteOnFeatures: 'Silueta sobre las variables',
+  sizes: 'Tamaños de los segmentos',
   modelSelection: 'Selección del modelo',
   selectionLead: 'Silueta por número de segmentos y algoritmo, sobre una muestra de {rows} clientes.',
   chosenByElbow:
@@ -403,6 +419,14 @@ const pt: Messages = {
 
   segmentsLead: '{k} segmentos encontrados com {algorithm} sobre {features} atributos (escala: {scale}).',
   silhouette: 'Silhueta',
+  otherSegmentations: 'Outras segmentações',
+  otherSegmentationsLead:
+    'Encontradas ao lado da principal, para a equipe comparar e escolher. A silhueta no próprio espaço compara modelos dentro de um espaço; a silhueta sobre as variáveis é calculada nas variáveis escalonadas e na amostra da segmentação principal, então compara entre segmentações.',
+  segmentationName: 'Segmentação',
+  space: 'Espaço',
+  model: 'Modelo',
+  silhouetteOnFeatures: 'Silhueta sobre as variáveis',
+  sizes: 'Tamanhos dos segmentos',
   modelSelection: 'Seleção do modelo',
   selectionLead: 'Silhueta por número de segmentos e algoritmo, em uma amostra de {rows} clientes.',
   chosenByElbow:

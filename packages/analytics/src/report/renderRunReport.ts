@@ -339,6 +339,41 @@ function segmentsBody(r: RunReport, ctx: Ctx): string {
     selectionBlock(r, ctx),
     viewsBlock(r, ctx),
     matchedBlock(r, ctx),
+    alternativesBlock(r, ctx),
+  ]);
+}
+
+/** The config's other segmentations side by side with the main one (none in most runs). */
+function alternativesBlock(r: RunReport, ctx: Ctx): string {
+  const { t, f } = ctx;
+  const others = r.alternatives ?? [];
+  if (others.length === 0) return '';
+  const row = (
+    name: string,
+    space: string,
+    s: { algorithm: string; k: number; silhouette: number | null; segments: SegmentReport[] },
+    onFeatures: number | null,
+  ): string =>
+    `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(space)}</td><td>${escapeHtml(s.algorithm)}, k = ${f.count(s.k)}</td>` +
+    `<td class="num">${f.fixed(s.silhouette, 3)}</td><td class="num">${f.fixed(onFeatures, 3)}</td>` +
+    `<td>${s.segments.map((g) => f.count(g.size)).join(' · ')}</td></tr>`;
+  return sub('other-segmentations', t('otherSegmentations'), [
+    `<p>${t('otherSegmentationsLead')}</p>`,
+    table(
+      [t('segmentationName'), t('space'), t('model'), t('silhouette'), t('silhouetteOnFeatures'), t('sizes')],
+      [
+        row('main', 'features', r.segmentation, r.segmentation.silhouette),
+        ...others.map((a) =>
+          row(
+            `${a.id}: ${a.name}`,
+            a.components === null ? a.space : `${a.space} (${a.components})`,
+            a,
+            a.silhouetteOnFeatures,
+          ),
+        ),
+      ],
+      'other-segmentations',
+    ),
   ]);
 }
 

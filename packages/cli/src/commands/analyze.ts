@@ -95,6 +95,19 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<void> {
       sizes: rep.segmentation.segments.map((s) => s.size),
       names: rep.segmentation.segments.map((s) => s.name),
     },
+    // The config's other segmentations: silhouette in their own space, and on the main features (comparable).
+    segmentations: rep.alternatives.map((a) => ({
+      id: a.id,
+      name: a.name,
+      space: a.space,
+      algorithm: a.algorithm,
+      k: a.k,
+      silhouette: a.silhouette,
+      silhouette_on_features: a.silhouetteOnFeatures,
+      chosen_by: a.chosenBy,
+      sizes: a.segments.map((s) => s.size),
+      names: a.segments.map((s) => s.name),
+    })),
     churn: rep.churn && { auc: rep.churn.auc, accuracy: rep.churn.accuracy, tiers: rep.churn.tiers },
     insiders: rep.value && {
       count: rep.value.insiders.count,
@@ -116,6 +129,12 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<void> {
       (s) => `            ${s.id}. ${s.name} (${s.size}, ${(100 * s.share).toFixed(1)}%)`,
     ),
   ];
+  const three = (v: number | null): string => v?.toFixed(3) ?? '-';
+  for (const a of rep.alternatives) {
+    lines.push(
+      `  also      ${a.id} (${a.name}): ${a.algorithm}, k = ${a.k} (chosen by ${a.chosenBy}), silhouette ${three(a.silhouette)} in its space, ${three(a.silhouetteOnFeatures)} on the features`,
+    );
+  }
   if (rep.churn) {
     lines.push(
       `  churn     AUC ${rep.churn.auc.toFixed(3)}, accuracy ${rep.churn.accuracy.toFixed(3)}; ` +
