@@ -64,6 +64,7 @@ for (const kind of STORE_KINDS) {
     let runId: string;
     const token = `clt_segm_${kind}`;
     const supportToken = `clt_segm_support_${kind}`;
+    const dataToken = `clt_segm_data_${kind}`;
 
     const call = async (method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown, as = token) => {
       const res = await app.inject({
@@ -97,6 +98,19 @@ for (const kind of STORE_KINDS) {
       });
       await addMembership(store.db, { orgId, teamId: care.id, userId: agent.id, role: 'support' });
       await createApiToken(store.db, { orgId, userId: agent.id, name: 't', tokenHash: sha256(supportToken) });
+      const analyst = await createUser(store.db, {
+        orgId,
+        email: `d-${kind}@example.com`,
+        passwordHash: 'x',
+        name: 'D',
+      });
+      await addMembership(store.db, {
+        orgId,
+        teamId: marketing.id,
+        userId: analyst.id,
+        role: 'data_scientist',
+      });
+      await createApiToken(store.db, { orgId, userId: analyst.id, name: 't', tokenHash: sha256(dataToken) });
       const d = await createDataset(store.db, {
         orgId,
         name: 'telco',
@@ -279,6 +293,27 @@ for (const kind of STORE_KINDS) {
       });
       expect(unknown.status).toBe(400);
       expect(unknown.json().error.field).toBe('body.filter.segmentation');
+    });
+
+    it("a run started without a config keeps the dataset's latest parameters, its segmentations too", async () => {
+      const config = {
+        segmentation: { algorithm: 'kmeans', k: 4 },
+        segmentations: [{ id: 'pca', space: 'pca' }],
+      };
+      const first = await call('POST', `/api/datasets/${datasetId}/runs`, { config }, dataToken);
+      expect(first.status, first.body).toBe(202);
+      expect(first.json().config).toEqual(config);
+      const again = await call('POST', `/api/datasets/${datasetId}/runs`, {}, dataToken);
+      expect(again.status, again.body).toBe(202);
+      expect(again.json().config).toEqual(config);
+      const bad = await call(
+        'POST',
+        `/api/datasets/${datasetId}/runs`,
+        { config: { segmentations: [{ id: 'main' }] } },
+        dataToken,
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.json().error.message).toMatch(/segmentations\.0\.id: "main" is the main segmentation's id/);
     });
   });
 }

@@ -31,6 +31,9 @@ const runSchema = z
       .record(z.string(), z.unknown())
       .nullable()
       .describe('the cleaning plan given at start; null: the automatic steps only'),
+    config: z
+      .record(z.string(), z.unknown())
+      .describe("the run's parameters as given (the clientele analyze config; {} = the defaults)"),
     log: z.string().optional(),
   })
   .meta({ id: 'Run' });
@@ -59,6 +62,7 @@ function runBody(run: Run, withLog = false): z.infer<typeof runSchema> {
     startedAt: run.started_at?.toISOString() ?? null,
     finishedAt: run.finished_at?.toISOString() ?? null,
     plan: run.plan,
+    config: run.config,
     ...(withLog ? { log: run.log } : {}),
   };
 }
@@ -115,7 +119,8 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
           params: z.strictObject({ datasetId: idParam }),
           description:
             'plan: a cleaning plan (GET /api/datasets/:id/plan suggests one) applied before the analysis, ' +
-            'kept with the run; without it only the automatic steps run (exact duplicates, sentinels, broken encodings).',
+            'kept with the run; without it only the automatic steps run (exact duplicates, sentinels, broken encodings). ' +
+            "config: the run's parameters; without it, those of the dataset's latest run (its segmentations, fixed k, ...), else the defaults.",
           // No body at all (null) is a run with the default configuration.
           body: z
             .strictObject({
@@ -129,7 +134,20 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
       async (request, reply) => {
         const who = principalOf(request);
         await datasetOf(who.orgId, request.params.datasetId);
-        const config = checkConfig(request.body?.config);
+        // Analysing again keeps the parameters a team set (other segmentations, a fixed k): a
+        // run without a config takes the dataset's latest run's.
+        const latest =
+          request.body?.config === undefined
+            ? await store.db
+                .selectFrom('runs')
+                .select('config')
+                .where('org_id', '=', who.orgId)
+                .where('dataset_id', '=', request.params.datasetId)
+                .orderBy('created_at', 'desc')
+                .orderBy('id', 'desc')
+                .executeTakeFirst()
+            : undefined;
+        const config = checkConfig(request.body?.config ?? latest?.config);
         const plan = checkPlan(request.body?.plan);
         const run = await jobs.enqueue({
           orgId: who.orgId,
