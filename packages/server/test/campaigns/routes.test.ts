@@ -303,9 +303,32 @@ for (const kind of STORE_KINDS) {
       expect(done.counts.uncertain).toBe(0);
       const link = /http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/[\w.-]+/.exec(mine[0]!.text)![0];
       expect(mine[0]!.headers['list-unsubscribe']).toBe(`<${link}>`);
-      const page = await fetch(link);
+      // Opening the link (a person, or a mail scanner) opts no one out: it asks.
+      const asked = await fetch(link);
+      expect(asked.status).toBe(200);
+      expect(await asked.text()).toMatch(/<form method="post">.*Unsubscribe<\/button>/);
+      const beforeConfirm = (
+        await call('POST', '/api/audiences/preview', {
+          datasetId: org.datasetId,
+          channel: 'email',
+          filter: { stores: ['S1'] },
+        })
+      ).json();
+      const page = await fetch(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'confirm=1',
+      });
       expect(page.status).toBe(200);
-      expect(await page.text()).toMatch(/unsubscribed/);
+      expect(await page.text()).toMatch(/You are unsubscribed/);
+      expect(await (await fetch(link)).text()).toMatch(/You are unsubscribed/);
+      // RFC 8058 one-click from the mail client: a status, no page.
+      const oneClick = await fetch(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(oneClick.status).toBe(204);
       const tampered = await fetch(`${link.slice(0, -3)}abc`);
       expect(tampered.status).toBe(404);
       const preview = (
@@ -315,7 +338,7 @@ for (const kind of STORE_KINDS) {
           filter: { stores: ['S1'] },
         })
       ).json();
-      expect(preview.optedOut).toBeGreaterThanOrEqual(1);
+      expect(preview.optedOut).toBe(beforeConfirm.optedOut + 1);
 
       // Outcomes: JSON and CSV; the control group churns more.
       const rows: { customerId: string; status: string }[] = [];

@@ -17,16 +17,21 @@ import { errorBodySchema, HttpError } from '../errors.ts';
 const DELIVERED = ['delivered', 'read'];
 const FAILED = ['failed', 'undelivered'];
 
-function page(title: string, text: string): string {
+function page(title: string, text: string, form = ''): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}</style></head><body><h1>${esc(title)}</h1><p>${esc(text)}</p></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${esc(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font:inherit;padding:.5rem 1rem}</style></head><body><h1>${esc(title)}</h1><p>${esc(text)}</p>${form}</body></html>`;
 }
+
+/** The button that confirms: a POST to the same link (so a mail scanner's GET opts no one out). */
+const CONFIRM_FORM =
+  '<form method="post"><input type="hidden" name="confirm" value="1"><button type="submit">Unsubscribe</button></form>';
 
 /**
  * What the outside world calls, without a session: Twilio's status callbacks and inbound
  * messages (each checked against X-Twilio-Signature with the organisation's auth token), and the
- * unsubscribe link of every e-mail (a token signed with the server's key; GET shows a page, POST
- * is the RFC 8058 one-click form).
+ * unsubscribe link of every e-mail (a token signed with the server's key; GET only checks it
+ * and shows a page whose button POSTs, because mail scanners and link previews fetch links
+ * before anyone clicks; POST opts out: the page's button, or RFC 8058's one-click POST).
  */
 export function campaignWebhookRoutes(
   store: Store,
@@ -200,23 +205,43 @@ export function campaignWebhookRoutes(
     // A wildcard, not `:token`: route parameters are capped at 100 characters, and a token is longer.
     const tokenParams = z.object({ '*': z.string().min(10).max(1000) });
 
+    const notRecognised = () =>
+      page('Link not recognised', 'This unsubscribe link is not valid. Copy the whole link from the e-mail.');
+
     app.get('/unsubscribe/*', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
-      const claim = await unsubscribe(request.params['*']);
+      const claim = verifyUnsubscribe(await unsubscribeSecret(store.db), request.params['*']);
       reply.type('text/html; charset=utf-8');
+      // Caches and scanners must not keep or replay the page.
+      reply.header('cache-control', 'no-store');
       if (!claim) {
         reply.code(404);
-        return page(
-          'Link not recognised',
-          'This unsubscribe link is not valid. Copy the whole link from the e-mail.',
-        );
+        return notRecognised();
       }
-      return page('You are unsubscribed', 'You will not receive these messages any more.');
+      const already = await store.db
+        .selectFrom('opt_outs')
+        .select('customer_id')
+        .where('org_id', '=', claim.orgId)
+        .where('customer_id', '=', claim.customerId)
+        .executeTakeFirst();
+      if (already) return page('You are unsubscribed', 'You will not receive these messages any more.');
+      return page('Unsubscribe?', 'Press the button to stop receiving these messages.', CONFIRM_FORM);
     });
 
     app.post('/unsubscribe/*', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
       const claim = await unsubscribe(request.params['*']);
-      reply.code(claim ? 204 : 404);
-      return null;
+      // The page's button gets a page back; RFC 8058's one-click POST (from the mail client) a status.
+      const form = request.body as Record<string, unknown> | null | undefined;
+      const fromPage = form?.['confirm'] === '1';
+      if (!fromPage) {
+        reply.code(claim ? 204 : 404);
+        return null;
+      }
+      reply.type('text/html; charset=utf-8');
+      if (!claim) {
+        reply.code(404);
+        return notRecognised();
+      }
+      return page('You are unsubscribed', 'You will not receive these messages any more.');
     });
   };
 }
