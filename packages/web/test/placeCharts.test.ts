@@ -79,7 +79,10 @@ describe('churn by store and region', () => {
     };
     expect(option.xAxis.name).toBe('LONGITUD');
     expect(option.yAxis.name).toBe('LATITUD');
-    expect(option.visualMap).toMatchObject({ dimension: 2, min: 0, max: 1 });
+    // The colour scale spans the located places' risks (0.3 and 0.5), not 0-1.
+    expect(option.visualMap).toMatchObject({ dimension: 2, min: 0.3, max: 0.5 });
+    const single = placeMapOption({ ...located, rows: [located.rows[0]!] }, labels) as typeof option;
+    expect(single.visualMap).toMatchObject({ min: 0.45, max: 0.55 });
     const [points] = option.series;
     expect(points!.type).toBe('scatter');
     // The place without coordinates is left out, not put at (0, 0).

@@ -70,6 +70,15 @@ export function placeMapOption(
   const located = group.rows.filter((r) => r.latitude !== null && r.longitude !== null);
   if (located.length === 0) return null;
   const most = Math.max(...located.map((r) => r.customers));
+  // The colours span the places' own range: stores differ by a few points of churn, and on a
+  // fixed 0-1 scale they all looked alike. A single value gets a band of 0.05 around it.
+  const risks = located.map((r) => r.meanProbability);
+  let lo = Math.floor(Math.min(...risks) * 100) / 100;
+  let hi = Math.ceil(Math.max(...risks) * 100) / 100;
+  if (hi - lo < 0.01) {
+    lo = Math.max(0, lo - 0.05);
+    hi = Math.min(1, hi + 0.05);
+  }
   return {
     tooltip: { trigger: 'item' },
     grid: { left: 60, right: 90, top: 20, bottom: 40 },
@@ -77,8 +86,8 @@ export function placeMapOption(
     yAxis: { type: 'value', scale: true, name: labels.latitude },
     visualMap: {
       dimension: 2,
-      min: 0,
-      max: 1,
+      min: lo,
+      max: hi,
       right: 0,
       top: 'middle',
       calculable: true,
