@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTelcoSnapshotCsv } from '@clientele/analytics';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/http/auth/secrets.ts';
-import { type App, buildApp } from '../src/http/index.ts';
+import type { App } from '../src/http/index.ts';
 import { runDir } from '../src/runs/runPaths.ts';
 import {
   addMembership,
@@ -14,21 +13,29 @@ import {
   createTeam,
   createUser,
   type Store,
+  type StoreKind,
 } from '../src/store/index.ts';
 import { createRun } from '../src/store/repos/runs.ts';
-import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
+
+/** What runs.test.ts opens once per store kind and lends to these tests. */
+export interface SharedRunsApp {
+  store: Store;
+  /** The app at the time of the call (runs.test.ts builds a new one after its crash tests). */
+  app: App;
+  dataDir: string;
+}
 
 /**
  * The Data page's cleaning plan and run comparison, through the API: the suggested plan, a run
  * started with an edited one (kept with the run, written to its folder, applied by analyze),
  * plans refused naming the step and field, and two runs compared customer by customer.
+ *
+ * Called inside runs.test.ts's describe for each store kind, in an organisation of their own: they
+ * share its store and app, whose opening and building cost seconds that a file of their own paid
+ * again for each kind.
  */
-for (const kind of STORE_KINDS) {
-  describe(`cleaning plans and run comparison on ${kind}`, () => {
-    let target: StoreTarget;
-    let store: Store;
-    let app: App;
-    let dataDir: string;
+export function runPlanTests(kind: StoreKind, shared: () => SharedRunsApp): void {
+  describe('cleaning plans and run comparison', () => {
     let orgId: string;
     const token = `clt_plan_${kind}`;
     let datasetId: string;
@@ -36,7 +43,7 @@ for (const kind of STORE_KINDS) {
     let plain: { id: string };
 
     const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
-      const res = await app.inject({
+      const res = await shared().app.inject({
         method,
         url,
         headers: { authorization: `Bearer ${token}` },
@@ -54,9 +61,7 @@ for (const kind of STORE_KINDS) {
     };
 
     beforeAll(async () => {
-      target = storeTarget(kind);
-      store = await target.open();
-      dataDir = mkdtempSync(join(tmpdir(), 'clientele-plan-'));
+      const { store, app, dataDir } = shared();
       const org = await createOrganisation(store.db, { name: 'Plans' });
       orgId = org.id;
       const team = await createTeam(store.db, { orgId, name: 'Data' });
@@ -68,13 +73,11 @@ for (const kind of STORE_KINDS) {
       });
       await addMembership(store.db, { orgId, teamId: team.id, userId: user.id, role: 'data_scientist' });
       await createApiToken(store.db, { orgId, userId: user.id, name: 't', tokenHash: sha256(token) });
-      const telco = join(dataDir, 'telco.csv');
+      const telco = join(dataDir, 'plan-telco.csv');
       // 400 rows, about half the analysis time of 800. Seed 1 plants one duplicate row among them
       // (the suggested plan's drop_duplicates and the run that keeps it rest on it); seed 3 plants none.
       const made = await writeTelcoSnapshotCsv(telco, { rows: 400, seed: 1 });
       expect(made.duplicates).toBe(1);
-      app = await buildApp({ store, dataDir, runs: { pollMs: 50 }, campaigns: { start: false } });
-      await app.ready();
       const up = await app.inject({
         method: 'POST',
         url: '/api/datasets?name=telco',
@@ -84,11 +87,6 @@ for (const kind of STORE_KINDS) {
       expect(up.statusCode, up.body).toBe(201);
       datasetId = up.json().id;
     }, 120_000);
-    afterAll(async () => {
-      await app?.close();
-      await target?.dispose();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
 
     it("suggests a plan from the dataset's profile, each step with the warning that asked for it", async () => {
       const res = await call('GET', `/api/datasets/${datasetId}/plan`);
@@ -165,7 +163,7 @@ for (const kind of STORE_KINDS) {
       const run = await waitFor(started.json().id);
       expect(run.status, run.error ?? run.log).toBe('succeeded');
       expect(run.plan).toEqual(started.json().plan);
-      const folder = runDir(dataDir, orgId, run.id);
+      const folder = runDir(shared().dataDir, orgId, run.id);
       expect(JSON.parse(readFileSync(join(folder, 'plan.json'), 'utf8'))).toEqual(run.plan);
       expect(existsSync(`${folder}.plan.json`)).toBe(false);
       const report = (await call('GET', `/api/datasets/${datasetId}/results`)).json().results.report;
@@ -183,7 +181,7 @@ for (const kind of STORE_KINDS) {
       const second = await waitFor(other.json().id);
       expect(second.status, second.error).toBe('succeeded');
       expect(second.plan).toBeNull();
-      expect(existsSync(join(runDir(dataDir, orgId, second.id), 'plan.json'))).toBe(false);
+      expect(existsSync(join(runDir(shared().dataDir, orgId, second.id), 'plan.json'))).toBe(false);
       plain = second;
 
       // Duplicate rows left in: the run fails saying which id repeats and what to do.
@@ -214,8 +212,8 @@ for (const kind of STORE_KINDS) {
       }
       // The cross-table: its rows add up to a's segment sizes, its columns to b's, for the
       // customers in both runs; counted here from customer_results directly.
-      const rows = await store.db
-        .selectFrom('customer_results')
+      const rows = await shared()
+        .store.db.selectFrom('customer_results')
         .select(['run_id', 'customer_id', 'segment'])
         .where('run_id', 'in', [planned.id, plain.id])
         .execute();
@@ -246,6 +244,7 @@ for (const kind of STORE_KINDS) {
 
     it('refuses to compare runs of two datasets, unfinished runs, and unknown runs', async () => {
       // A succeeded run of another dataset (made in the store: its analysis is not the point).
+      const { store } = shared();
       const other = await createDataset(store.db, {
         orgId,
         name: 'other',

@@ -19,6 +19,7 @@ import {
   type Store,
   setSegmentName,
 } from '../src/store/index.ts';
+import { runPlanTests } from './runPlanTests.ts';
 import { STORE_KINDS, type StoreTarget, storeTarget } from './stores.ts';
 
 const day = (line: string): string => /\d{4}-\d{2}-\d{2}/.exec(line)![0];
@@ -460,6 +461,9 @@ for (const kind of STORE_KINDS) {
       expect((await call('DELETE', `/api/schedules/${schedule.id}`)).status).toBe(204);
       expect((await call('DELETE', `/api/schedules/${schedule.id}`)).status).toBe(404);
     }, 300_000);
+
+    // The Data page's cleaning plans and run comparison, on this store and app (see runPlanTests.ts).
+    runPlanTests(kind, () => ({ store, app, dataDir }));
   });
 }
 
