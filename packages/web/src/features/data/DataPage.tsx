@@ -10,6 +10,7 @@ import { useApi } from '../../ui/useApi.ts';
 import { DatasetProfile } from './DatasetProfile.tsx';
 import { PlanEditor } from './PlanEditor.tsx';
 import { RunHistory, type RunWithPlan } from './RunHistory.tsx';
+import { RunSettings } from './RunSettings.tsx';
 import { RunStatus } from './RunStatus.tsx';
 import { UploadForm } from './UploadForm.tsx';
 
@@ -42,6 +43,7 @@ export function DataPage() {
   const [startError, setStartError] = useState<string | null>(null);
   const [profiled, setProfiled] = useState<Dataset | null>(null);
   const [planned, setPlanned] = useState<Dataset | null>(null);
+  const [configured, setConfigured] = useState<Dataset | null>(null);
   const lastRun = (datasetId: string) =>
     runs.state === 'ready' ? runs.data.find((r) => r.datasetId === datasetId) : undefined;
 
@@ -129,6 +131,17 @@ export function DataPage() {
                             {t('plan.open')}
                           </Button>
                         )}
+                        {can('run_models') && (
+                          <Button
+                            size="compact-xs"
+                            variant="subtle"
+                            disabled={busy}
+                            onClick={() => setConfigured(d)}
+                            aria-label={t('runSettings.openFor', { name: d.name })}
+                          >
+                            {t('runSettings.open')}
+                          </Button>
+                        )}
                       </Table.Td>
                     </Table.Tr>
                   );
@@ -150,6 +163,16 @@ export function DataPage() {
           onClose={() => setPlanned(null)}
           onStarted={() => {
             setPlanned(null);
+            runs.reload();
+          }}
+        />
+      )}
+      {configured && (
+        <RunSettings
+          dataset={configured}
+          onClose={() => setConfigured(null)}
+          onStarted={() => {
+            setConfigured(null);
             runs.reload();
           }}
         />

@@ -10,8 +10,11 @@ import { useApi } from '../../ui/useApi.ts';
 import { type Comparison, RunComparison } from './RunComparison.tsx';
 import { RunStatus } from './RunStatus.tsx';
 
-/** A run as GET /api/runs answers it, with the plan it was started with (null: the automatic steps). */
-export type RunWithPlan = Run & { plan?: { steps?: unknown[] } | null };
+/**
+ * A run as GET /api/runs answers it, with the plan it was started with (null: the automatic steps)
+ * and its parameters (`config`, as given: {} = the defaults).
+ */
+export type RunWithPlan = Run & { plan?: { steps?: unknown[] } | null; config?: Record<string, unknown> };
 
 /** The two runs picked to compare: the newest pick replaces the older when a third is ticked. */
 export function pickRun(picked: readonly string[], id: string, on: boolean): string[] {
