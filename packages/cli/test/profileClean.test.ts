@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliRunner, tempDir } from './runCli.ts';
+import { type CliResult, cliRunner, tempDir } from './runCli.ts';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'analytics', 'test', 'fixtures');
 const ibm = join(fixtures, 'ibm_telco_churn.csv');
@@ -14,10 +14,21 @@ function file(name: string, text: string): string {
   return p;
 }
 
+const ibmPlan = join(dir, 'plan-ibm.json');
+let profiled: Promise<CliResult> | undefined;
+/**
+ * `profile --json --suggest-plan` on the IBM file, run once: the first test checks the JSON, the
+ * clean test applies the plan it wrote (each run of the command is a process start of its own).
+ */
+function profileIbmOnce(): Promise<CliResult> {
+  profiled ??= run('profile', '--input', ibm, '--suggest-plan', ibmPlan, '--json');
+  return profiled;
+}
+
 describe('clientele profile', () => {
   it('--json prints one object with n_rows, n_columns, duplicate_rows and each column', async () => {
-    const r = await run('profile', '--input', ibm, '--json');
-    expect(r.code).toBe(0);
+    const r = await profileIbmOnce();
+    expect(r.code, r.stderr).toBe(0);
     const p = JSON.parse(r.stdout);
     expect(p).toMatchObject({ n_rows: 7043, n_columns: 21, duplicate_rows: 0, kind: 'snapshot' });
     const total = p.columns.find((c: { name: string }) => c.name === 'TotalCharges');
@@ -49,10 +60,9 @@ describe('clientele profile', () => {
 
 describe('clientele clean', () => {
   it('applies a plan, writes Parquet, and reports rows in and out per step', async () => {
-    const plan = join(dir, 'plan-ibm.json');
-    expect((await run('profile', '--input', ibm, '--suggest-plan', plan, '--json')).code).toBe(0);
+    expect((await profileIbmOnce()).code).toBe(0);
     const out = join(dir, 'clean.parquet');
-    const r = await run('clean', '--input', ibm, '--plan', plan, '--out', out, '--json');
+    const r = await run('clean', '--input', ibm, '--plan', ibmPlan, '--out', out, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ rows_in: 7043, rows_out: 7043 });
