@@ -62,7 +62,10 @@ export function findAlternative(
 ): AlternativeSegmentation {
   const config: RunConfig['segmentation'] = {
     ...mainConfig,
-    ...(spec.algorithms && { algorithms: spec.algorithms }),
+    // A fixed model's table is that algorithm's curve over k; the others would only cost time.
+    ...((spec.algorithms ?? (spec.algorithm && [spec.algorithm])) && {
+      algorithms: spec.algorithms ?? [spec.algorithm!],
+    }),
     ...(spec.kMin !== undefined && { kMin: spec.kMin }),
     ...(spec.kMax !== undefined && { kMax: spec.kMax }),
     ...(spec.choose && { choose: spec.choose }),

@@ -321,6 +321,7 @@ export const en = {
     total: 'Total',
     rowShare: '{{share}} of {{segment}}',
     ari: 'Adjusted Rand index {{ari}}: 1 = the same grouping, 0 = no more alike than chance.',
+    ariNone: 'The adjusted Rand index needs at least two customers in both segmentations.',
   },
   lookout: {
     title: 'Lookout',

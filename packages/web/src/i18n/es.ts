@@ -323,6 +323,7 @@ export const es: Translation = {
     total: 'Total',
     rowShare: '{{share}} de {{segment}}',
     ari: 'Índice de Rand ajustado {{ari}}: 1 = la misma agrupación, 0 = no más parecidas que por azar.',
+    ariNone: 'El índice de Rand ajustado necesita al menos dos clientes en ambas segmentaciones.',
   },
   lookout: {
     title: 'Lookout',

@@ -323,6 +323,7 @@ export const pt: Translation = {
     total: 'Total',
     rowShare: '{{share}} de {{segment}}',
     ari: 'Índice de Rand ajustado {{ari}}: 1 = o mesmo agrupamento, 0 = não mais parecidos do que o acaso.',
+    ariNone: 'O índice de Rand ajustado precisa de pelo menos dois clientes nas duas segmentações.',
   },
   lookout: {
     title: 'Lookout',
