@@ -366,6 +366,11 @@ describe('segmentations: what the page shows', () => {
       'Índice de Rand ajustado 0,62: 1 = o mesmo agrupamento, 0 = não mais parecidos do que o acaso.',
     );
     expect(text(pt)).toContain('1.400');
+    const none = text(
+      render(createElement(CrossTable, { cross: { ...cross, ari: null }, locale: 'en' }), 'en'),
+    );
+    expect(none).toContain('The adjusted Rand index needs at least two customers in both segmentations.');
+    expect(none).not.toContain('Adjusted Rand index');
     expect([formatAri('en', 0.5), formatAri('es', 1), formatAri('en', -0.0312)]).toEqual([
       '0.50',
       '1,00',

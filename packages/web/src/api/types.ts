@@ -166,6 +166,6 @@ export interface SegmentationCross {
   b: { id: string; name: string; segments: { id: number; name: string }[] };
   /** from = segment in a, to = segment in b. */
   cells: { from: number; to: number; customers: number }[];
-  /** Adjusted Rand index of a vs b. */
-  ari: number;
+  /** Adjusted Rand index of a vs b (null with fewer than two customers in both). */
+  ari: number | null;
 }

@@ -19,7 +19,9 @@ export function CrossTable({ cross, locale }: { cross: Cross; locale: string }) 
   return (
     <Stack gap="xs">
       <Text size="sm" data-testid="segmentation-ari">
-        {t('segmentations.ari', { ari: formatAri(locale, cross.ari) })}
+        {cross.ari === null
+          ? t('segmentations.ariNone')
+          : t('segmentations.ari', { ari: formatAri(locale, cross.ari) })}
       </Text>
       <Table.ScrollContainer minWidth={Math.max(400, (cross.b.segments.length + 2) * 120)}>
         <Table withTableBorder withColumnBorders data-testid="segmentation-cross">
