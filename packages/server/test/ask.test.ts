@@ -84,6 +84,7 @@ for (const kind of STORE_KINDS) {
         orgs.a.orgId,
         { llm: { baseUrl: llm.baseUrl, model: 'tiny' } },
         null,
+        store.secrets,
       );
       app = await buildApp({ store, dataDir, runs: { start: false }, campaigns: { start: false } });
       await app.ready();

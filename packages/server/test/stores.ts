@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store, StoreError, type StoreKind } from '../src/store/index.ts';
+import { openStore, SecretBox, type Store, StoreError, type StoreKind } from '../src/store/index.ts';
 
 /** The PostgreSQL server the suites run on (CI starts it at this address). */
 export const TEST_DATABASE_URL =
@@ -53,10 +53,12 @@ function pgliteTarget(): StoreTarget {
 
 function postgresTarget(url: string): StoreTarget {
   const schema = `test_${randomBytes(6).toString('hex')}`;
+  // One key for every store opened on the schema, as servers and workers share one.
+  const secrets = SecretBox.temporary();
   const opened: Store[] = [];
   const open = async (): Promise<Store> => {
     try {
-      const store = await openStore({ databaseUrl: url, schema });
+      const store = await openStore({ databaseUrl: url, schema, secrets });
       opened.push(store);
       return store;
     } catch (err) {

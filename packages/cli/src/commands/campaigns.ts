@@ -46,12 +46,19 @@ async function runWork(flags: WorkFlags): Promise<void> {
   }
   const databaseUrl =
     flags.databaseUrl ?? (flags.dataDir === undefined ? process.env['DATABASE_URL'] : undefined);
-  const { openStore, SendJobs, StoreError } = await import('@clientele/server');
+  const { openStore, loadSecretBox, SecretKeyError, SendJobs, StoreError } = await import(
+    '@clientele/server'
+  );
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
-    store = await openStore(databaseUrl ? { databaseUrl } : { dataDir: flags.dataDir ?? DEFAULT_DATA_DIR });
+    // The server's key: CLIENTELE_SECRET_KEY, else <data-dir>/secret.key (with PostgreSQL, the default data folder's).
+    store = await openStore(
+      databaseUrl
+        ? { databaseUrl, secrets: loadSecretBox({ dir: DEFAULT_DATA_DIR })! }
+        : { dataDir: flags.dataDir ?? DEFAULT_DATA_DIR },
+    );
   } catch (err) {
-    if (err instanceof StoreError) throw new UsageError(err.message);
+    if (err instanceof SecretKeyError || err instanceof StoreError) throw new UsageError(err.message);
     throw err;
   }
   const jobs = new SendJobs({

@@ -63,8 +63,19 @@ async function runServe(flags: ServeFlags): Promise<void> {
   const databaseUrl =
     flags.databaseUrl ?? (flags.dataDir === undefined ? process.env['DATABASE_URL'] : undefined);
   // Loaded here, not at the top: the server's dependencies would slow every other command's start.
-  const { buildApp, openStore, redact, runJobs, sendJobs, seedDemo, DEMO_PASSWORD, DEMO_USERS, StoreError } =
-    await import('@clientele/server');
+  const {
+    buildApp,
+    openStore,
+    redact,
+    runJobs,
+    sendJobs,
+    seedDemo,
+    loadSecretBox,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    SecretKeyError,
+    StoreError,
+  } = await import('@clientele/server');
 
   const where = databaseUrl
     ? `PostgreSQL at ${redact(databaseUrl)}`
@@ -72,8 +83,14 @@ async function runServe(flags: ServeFlags): Promise<void> {
   process.stderr.write(`clientele serve: opening the store (${where})\n`);
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
-    store = await openStore(databaseUrl ? { databaseUrl } : { dataDir: flags.dataDir ?? DEFAULT_DATA_DIR });
+    // The channel secrets' key: CLIENTELE_SECRET_KEY, else <data-dir>/secret.key (with PostgreSQL, the default data folder's).
+    store = await openStore(
+      databaseUrl
+        ? { databaseUrl, secrets: loadSecretBox({ dir: DEFAULT_DATA_DIR })! }
+        : { dataDir: flags.dataDir ?? DEFAULT_DATA_DIR },
+    );
   } catch (err) {
+    if (err instanceof SecretKeyError) throw new UsageError(err.message);
     if (err instanceof StoreError) {
       throw new UsageError(
         err.code === 'STORE_LOCKED' ? err.message : `${err.message}; check --database-url / DATABASE_URL`,
@@ -81,6 +98,9 @@ async function runServe(flags: ServeFlags): Promise<void> {
     }
     throw err;
   }
+  process.stderr.write(
+    `clientele serve: channel secrets are encrypted with the key in ${store.secrets.source}\n`,
+  );
   const filesDir =
     flags.filesDir ?? (databaseUrl ? DEFAULT_FILES_DIR : join(flags.dataDir ?? DEFAULT_DATA_DIR, 'files'));
   process.stderr.write(`clientele serve: uploaded files go to ${filesDir}\n`);

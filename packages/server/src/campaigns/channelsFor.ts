@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
-import { getChannelSettings } from '../store/repos/channelSettings.ts';
+import { getChannelSettings, openChannelSecrets } from '../store/repos/channelSettings.ts';
 import type { ChannelSettings, Database } from '../store/schema.ts';
+import type { SecretBox } from '../store/secretBox.ts';
 import { OutboxChannel } from './outboxChannel.ts';
 import type { Provider } from './settings.ts';
 import type { Channel, ChannelKind } from './types.ts';
 
-/** Makes a provider's channel from an organisation's settings (tests hand in their own). */
+/** Makes a provider's channel from an organisation's settings, its secrets opened (tests hand in their own). */
 export type ChannelFactory = (input: {
   provider: Exclude<Provider, 'outbox'>;
   kind: ChannelKind;
@@ -41,6 +42,7 @@ export class ChannelsFor {
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly secrets: SecretBox,
     private readonly factory: ChannelFactory = defaultChannelFactory,
   ) {}
 
@@ -57,8 +59,10 @@ export class ChannelsFor {
     const stamp = settings.updated_at.getTime();
     const hit = this.cache.get(key);
     if (hit && hit.stamp === stamp) return hit.channel;
+    // Encrypted with another key: throws SecretKeyError, and the send fails saying what to do.
+    const opened = openChannelSecrets(settings, this.secrets, [provider]);
     if (hit) void hit.channel.then((c) => c.close?.()).catch(() => undefined);
-    const channel = Promise.resolve(this.factory({ provider, kind, settings }));
+    const channel = Promise.resolve(this.factory({ provider, kind, settings: opened }));
     this.cache.set(key, { stamp, channel });
     channel.catch(() => this.cache.delete(key));
     return channel;

@@ -126,7 +126,7 @@ export class SendJobs {
     this.exclusive = options.exclusive ?? options.store.kind === 'pglite';
     this.publicUrl = options.publicUrl;
     this.onEvent = options.onEvent ?? (() => {});
-    this.channels = new ChannelsFor(options.store.db, options.channels);
+    this.channels = new ChannelsFor(options.store.db, options.store.secrets, options.channels);
   }
 
   async start(): Promise<void> {

@@ -1,4 +1,6 @@
+import { unreadableSecrets } from '../store/repos/channelSettings.ts';
 import type { ChannelSettings, RateLimits } from '../store/schema.ts';
+import { type SecretBox, WRONG_KEY_MESSAGE } from '../store/secretBox.ts';
 import type { ChannelKind } from './types.ts';
 
 /** Messages per second when an organisation sets none: SMTP relays and Twilio senders' usual pace. */
@@ -28,6 +30,10 @@ export interface ChannelSettingsView {
   smtp: { host: string; port: number; secure: boolean; user: string | null; hasPassword: boolean } | null;
   twilio: { accountSid: string; baseUrl: string | null; hasAuthToken: boolean } | null;
   rateLimits: Required<RateLimits>;
+  /** The parts whose secret is set but does not open with this server's key. */
+  unreadableSecrets: ('smtp' | 'twilio' | 'llm')[];
+  /** What to do about them (WRONG_KEY_MESSAGE), or null when every secret opens. */
+  secretsError: string | null;
 }
 
 export interface ChannelView {
@@ -36,7 +42,8 @@ export interface ChannelView {
   from: string | null;
 }
 
-export function settingsView(settings: ChannelSettings): ChannelSettingsView {
+export function settingsView(settings: ChannelSettings, secrets: SecretBox): ChannelSettingsView {
+  const unreadable = unreadableSecrets(settings, secrets);
   const channel = (kind: ChannelKind): ChannelView => {
     const provider = providerFor(settings, kind);
     return { configured: provider !== 'outbox', provider, from: senderOf(settings, kind) };
@@ -67,6 +74,8 @@ export function settingsView(settings: ChannelSettings): ChannelSettingsView {
         }
       : null,
     rateLimits: rateLimitsOf(settings),
+    unreadableSecrets: unreadable,
+    secretsError: unreadable.length > 0 ? WRONG_KEY_MESSAGE : null,
   };
 }
 

@@ -69,3 +69,12 @@ export {
   type NewUser,
 } from './repos/users.ts';
 export * from './schema.ts';
+export {
+  loadSecretBox,
+  parseSecretKey,
+  SECRET_KEY_ENV,
+  SECRET_KEY_FILE,
+  SecretBox,
+  SecretKeyError,
+  WRONG_KEY_MESSAGE,
+} from './secretBox.ts';

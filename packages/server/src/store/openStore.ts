@@ -8,9 +8,10 @@ import { migrationProvider } from './migrations.ts';
 import { PGliteDialect } from './pgliteDialect.ts';
 import { openPGliteThread } from './pgliteThread.ts';
 import type { Database } from './schema.ts';
+import { loadSecretBox, SECRET_KEY_ENV, SecretBox, SecretKeyError } from './secretBox.ts';
 
 /** Where the store lives: a PGlite data folder, PGlite in memory, or a PostgreSQL server. */
-export type StoreOptions =
+export type StoreOptions = (
   | ({ dataDir: string } & EmbeddedOptions)
   | ({ memory: true } & EmbeddedOptions)
   | {
@@ -19,7 +20,15 @@ export type StoreOptions =
       schema?: string;
       /** Connections in the pool (default 10). */
       poolSize?: number;
-    };
+    }
+) & {
+  /**
+   * The key the channel secrets are sealed with (secretBox.ts). Default: CLIENTELE_SECRET_KEY;
+   * without it, `<dataDir>/secret.key` (made once) for a data folder, a temporary key in memory,
+   * and an error for PostgreSQL (every server and worker must share one key: give it).
+   */
+  secrets?: SecretBox;
+};
 
 export type StoreKind = 'pglite' | 'postgres';
 
@@ -39,6 +48,8 @@ export interface Store {
   kind: StoreKind;
   /** The schema the PostgreSQL store works in, when one was given. */
   schema?: string;
+  /** Seals and opens the organisations' channel secrets (`putChannelSettings`, their readers). */
+  secrets: SecretBox;
   /** Names of the applied migrations, oldest first. */
   migrations(): Promise<string[]>;
   close(): Promise<void>;
@@ -67,6 +78,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * const store = await openStore({ databaseUrl: process.env.DATABASE_URL! });
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
+  // The key first: a malformed one stops the start before anything is opened.
+  const secrets = options.secrets ?? defaultSecrets(options);
   const opened: Opened = 'databaseUrl' in options ? await openPostgres(options) : await openPGlite(options);
   const migrator = new Migrator({
     db: opened.db,
@@ -92,10 +105,22 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db: opened.db,
     kind: opened.kind,
     ...(opened.schema ? { schema: opened.schema } : {}),
+    secrets,
     migrations: async () =>
       (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined).map((m) => m.name),
     close,
   };
+}
+
+function defaultSecrets(options: StoreOptions): SecretBox {
+  if ('dataDir' in options) return loadSecretBox({ dir: options.dataDir })!;
+  const fromEnv = loadSecretBox({});
+  if (fromEnv) return fromEnv;
+  if ('memory' in options) return SecretBox.temporary();
+  throw new SecretKeyError(
+    'NO_SECRET_KEY',
+    `a PostgreSQL store needs the key its channel secrets are encrypted with, the same for every server and worker: set ${SECRET_KEY_ENV} (make one with \`openssl rand -base64 32\`)`,
+  );
 }
 
 /** An open database, and for a PGlite folder the release of its lock (see folderLock.ts). */

@@ -10,7 +10,14 @@ import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queueCampaign } from '../../src/campaigns/queueCampaign.ts';
-import { type Database, openStore, PGliteDialect } from '../../src/store/index.ts';
+import {
+  type Database,
+  openStore,
+  PGliteDialect,
+  parseSecretKey,
+  SECRET_KEY_ENV,
+  SecretBox,
+} from '../../src/store/index.ts';
 import { campaignCounts, createCampaign } from '../../src/store/repos/campaigns.ts';
 import { putChannelSettings } from '../../src/store/repos/channelSettings.ts';
 import { TEST_DATABASE_URL } from '../stores.ts';
@@ -35,6 +42,15 @@ interface Worker {
 type Where = { dataDir: string } | { databaseUrl: string };
 const storeFlags = (where: Where): string[] =>
   'dataDir' in where ? ['--data-dir', where.dataDir] : ['--database-url', where.databaseUrl];
+/**
+ * The channel secrets' key on PostgreSQL, given to the test and to each worker as servers share
+ * one; an embedded folder's secret.key (made by the test's open, read by the worker) needs none.
+ */
+const SECRET_KEY = randomBytes(32).toString('base64');
+const secretsFor = (where: Where): { secrets?: SecretBox } =>
+  'databaseUrl' in where ? { secrets: new SecretBox(parseSecretKey(SECRET_KEY), 'test') } : {};
+const envFor = (where: Where): NodeJS.ProcessEnv =>
+  'databaseUrl' in where ? { ...process.env, [SECRET_KEY_ENV]: SECRET_KEY } : process.env;
 
 /** Starts a worker on the store; resolves once it is sending. */
 function startWorker(where: Where, extra: string[] = []): Promise<Worker> {
@@ -43,6 +59,7 @@ function startWorker(where: Where, extra: string[] = []): Promise<Worker> {
     [bin, 'campaigns', 'work', ...storeFlags(where), '--poll-ms', '50', ...extra],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: envFor(where),
     },
   );
   let err = '';
@@ -70,10 +87,10 @@ async function prepare(
   customers: number,
   settings: Parameters<typeof putChannelSettings>[2],
 ): Promise<{ campaignId: string }> {
-  const store = await openStore(where);
+  const store = await openStore({ ...where, ...secretsFor(where) });
   try {
     const org = await seedOrg(store, { name: 'Crash', customers });
-    await putChannelSettings(store.db, org.orgId, settings, null);
+    await putChannelSettings(store.db, org.orgId, settings, null, store.secrets);
     const draft = await createCampaign(store.db, {
       orgId: org.orgId,
       datasetId: org.datasetId,

@@ -160,6 +160,7 @@ for (const kind of STORE_KINDS) {
         org.orgId,
         { twilio: { accountSid: 'AC1', authToken: 't', smsFrom: '+15550000000' } },
         null,
+        store.secrets,
       );
       const channel = new FakeChannel('sms', 'twilio', (m, attempt) => {
         if (m.to.endsWith('0000010')) return { status: 'permanent_failure', error: 'invalid number' };
@@ -196,7 +197,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('keeps to the rate limit per channel', async () => {
-      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 100 } }, null);
+      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 100 } }, null, store.secrets);
       const channel = new FakeChannel('sms', 'twilio');
       const at: number[] = [];
       const send = channel.send.bind(channel);
@@ -209,7 +210,7 @@ for (const kind of STORE_KINDS) {
       await j.start();
       await j.idle();
       await j.stop();
-      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 10_000 } }, null);
+      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 10_000 } }, null, store.secrets);
       expect(at.length).toBeGreaterThan(15);
       // 100 per second: n messages span at least (n - 1) * 10 ms (timers never fire early by more than 1 ms).
       expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((at.length - 1) * 10 - at.length);
@@ -270,6 +271,7 @@ for (const kind of STORE_KINDS) {
         org.orgId,
         { smtp: { host: '127.0.0.1', port: 9, secure: false, from: 'a@example.com' } },
         null,
+        store.secrets,
       );
       const mail = new FakeChannel('email', 'smtp');
       const e = await campaign('email', { holdoutShare: 0, filter: { segments: [2] } });
@@ -360,12 +362,12 @@ for (const kind of STORE_KINDS) {
         holdoutShare: 0,
         filter: { segments: [2], riskTiers: ['Low', 'High'] },
       });
-      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 20 } }, null);
+      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 20 } }, null, store.secrets);
       const j = worker(channel, { batchSize: 40, concurrency: 1 });
       await j.start();
       while (channel.received.length < 3) await new Promise((r) => setTimeout(r, 10));
       await j.stop();
-      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 10_000 } }, null);
+      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 10_000 } }, null, store.secrets);
       const rows = await deliveries(c.id);
       expect(rows.filter((r) => r.status === 'sending')).toHaveLength(0);
       expect(rows.filter((r) => r.status === 'sent')).toHaveLength(channel.received.length);

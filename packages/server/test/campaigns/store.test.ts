@@ -224,17 +224,19 @@ for (const kind of STORE_KINDS) {
           rateLimits: { email: 5 },
         },
         null,
+        store.secrets,
       );
       const after = await putChannelSettings(
         store.db,
         org.orgId,
         { twilio: { accountSid: 'AC1', authToken: 't' } },
         null,
+        store.secrets,
       );
       expect(after.smtp?.host).toBe('127.0.0.1');
       expect(after.twilio?.accountSid).toBe('AC1');
       expect(after.rate_limits).toEqual({ email: 5 });
-      const removed = await putChannelSettings(store.db, org.orgId, { smtp: null }, null);
+      const removed = await putChannelSettings(store.db, org.orgId, { smtp: null }, null, store.secrets);
       expect(removed.smtp).toBeNull();
       expect((await getChannelSettings(store.db, other.orgId)).twilio).toBeNull();
     });

@@ -13,7 +13,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { runDir } from '../../runs/runPaths.ts';
-import { recordAudit, type Store } from '../../store/index.ts';
+import { recordAudit, SecretKeyError, type Store } from '../../store/index.ts';
 import { getChannelSettings } from '../../store/repos/channelSettings.ts';
 import { getRun } from '../../store/repos/runs.ts';
 import { principalOf } from '../auth/principal.ts';
@@ -95,10 +95,19 @@ export function askRoutes(store: Store, dataDir: string): FastifyPluginAsyncZod 
       }
     };
 
+    /** The organisation's model; an API key encrypted with another key is a 409 saying what to do. */
     const llmOf = async (orgId: string): Promise<LlmEndpoint | null> => {
       const { llm } = await getChannelSettings(store.db, orgId);
-      if (llm?.baseUrl?.trim() && llm.model?.trim())
-        return { baseUrl: llm.baseUrl, model: llm.model, apiKey: llm.apiKey ?? null };
+      if (llm?.baseUrl?.trim() && llm.model?.trim()) {
+        let apiKey: string | undefined;
+        try {
+          apiKey = store.secrets.open(llm.apiKey);
+        } catch (err) {
+          if (!(err instanceof SecretKeyError)) throw err;
+          throw new HttpError('CONFLICT', `the LLM API key cannot be read: ${err.message}`);
+        }
+        return { baseUrl: llm.baseUrl, model: llm.model, apiKey: apiKey ?? null };
+      }
       return llmFromEnv();
     };
 

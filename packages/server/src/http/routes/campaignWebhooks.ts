@@ -65,7 +65,11 @@ export function campaignWebhookRoutes(
       url: string;
     }) => {
       const settings = await getChannelSettings(store.db, request.params.orgId).catch(() => undefined);
-      const token = settings?.twilio?.authToken;
+      // A token encrypted with another key cannot verify anything: refused like a wrong signature.
+      const token =
+        settings?.twilio && store.secrets.opens(settings.twilio.authToken)
+          ? store.secrets.open(settings.twilio.authToken)
+          : undefined;
       const form = (request.body ?? {}) as TwilioForm;
       const signature = request.headers['x-twilio-signature'];
       if (

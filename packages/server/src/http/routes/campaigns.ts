@@ -31,7 +31,7 @@ import {
   createCampaign,
   listCampaigns,
 } from '../../store/repos/campaigns.ts';
-import { getChannelSettings } from '../../store/repos/channelSettings.ts';
+import { getChannelSettings, openChannelSecrets } from '../../store/repos/channelSettings.ts';
 import { DELIVERY_STATUSES, type JsonObject } from '../../store/schema.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
@@ -410,7 +410,10 @@ export function campaignRoutes(
         const unavailable: { code: string; message: string }[] = [];
         let draft: CopyDraft;
         try {
-          draft = await copyWriterFor(settings.llm).write(request_);
+          // An API key encrypted with another key fails here too: the offline draft says so.
+          draft = await copyWriterFor(openChannelSecrets(settings, store.secrets, ['llm']).llm).write(
+            request_,
+          );
         } catch (err) {
           // The product works without the model: the offline writer drafts, and says why.
           unavailable.push({

@@ -32,6 +32,10 @@ const viewSchema = z
       .object({ accountSid: z.string(), baseUrl: z.string().nullable(), hasAuthToken: z.boolean() })
       .nullable(),
     rateLimits: z.record(z.enum(CHANNEL_KINDS), z.number()).describe('messages per second, per channel'),
+    unreadableSecrets: z
+      .array(z.enum(['smtp', 'twilio', 'llm']))
+      .describe("parts whose secret is set but does not decrypt with this server's key"),
+    secretsError: z.string().nullable().describe('what to do about unreadable secrets, or null'),
   })
   .meta({ id: 'ChannelSettings' });
 
@@ -42,8 +46,8 @@ const httpUrl = z
 
 /**
  * GET and PUT /api/settings/channels: an organisation's SMTP relay, Twilio account and LLM
- * endpoint, and its send rates (managers). Passwords, tokens and keys are stored and never
- * answered back; a PUT that leaves one out keeps the stored one.
+ * endpoint, and its send rates (managers). Passwords, tokens and keys are stored encrypted
+ * (`store.secrets`) and never answered back; a PUT that leaves one out keeps the stored one.
  */
 export function channelSettingsRoutes(store: Store): FastifyPluginAsyncZod {
   return async (app) => {
@@ -60,7 +64,8 @@ export function channelSettingsRoutes(store: Store): FastifyPluginAsyncZod {
           response: { 200: viewSchema, ...errors },
         },
       },
-      async (request) => settingsView(await getChannelSettings(store.db, principalOf(request).orgId)),
+      async (request) =>
+        settingsView(await getChannelSettings(store.db, principalOf(request).orgId), store.secrets),
     );
 
     app.put(
@@ -153,6 +158,7 @@ export function channelSettingsRoutes(store: Store): FastifyPluginAsyncZod {
             ...(body.rateLimits ? { rateLimits: body.rateLimits } : {}),
           },
           who.userId,
+          store.secrets,
         );
         const parts = Object.fromEntries(
           (['smtp', 'twilio', 'llm', 'rateLimits'] as const)
@@ -166,7 +172,7 @@ export function channelSettingsRoutes(store: Store): FastifyPluginAsyncZod {
           subject: `organisation:${who.orgId}`,
           detail: parts,
         });
-        return settingsView(saved);
+        return settingsView(saved, store.secrets);
       },
     );
   };

@@ -8,8 +8,13 @@ import type {
   SmtpSettings,
   TwilioSettings,
 } from '../schema.ts';
+import type { SecretBox } from '../secretBox.ts';
 
-/** An organisation's channel settings; every part null when it never set any. */
+/**
+ * An organisation's channel settings; every part null when it never set any. The secrets
+ * (`smtp.pass`, `twilio.authToken`, `llm.apiKey`) are as stored: sealed (`enc:v1:`), or plain when
+ * written before secrets were sealed; open them with `store.secrets.open()` where they are used.
+ */
 export async function getChannelSettings(db: Kysely<Database>, orgId: string): Promise<ChannelSettings> {
   const row = await db
     .selectFrom('channel_settings')
@@ -37,20 +42,28 @@ export interface ChannelSettingsPatch {
   rateLimits?: RateLimits;
 }
 
-/** Applies a change to an organisation's settings (made on first use); returns them as they are now. */
+/**
+ * Applies a change to an organisation's settings (made on first use); returns them as they are
+ * now (secrets sealed). Every secret is sealed with `secrets` on the way in: the patch's plain
+ * ones, and those kept from before that were still plain; one already sealed is kept as it is.
+ */
 export async function putChannelSettings(
   db: Kysely<Database>,
   orgId: string,
   patch: ChannelSettingsPatch,
   updatedBy: string | null,
+  secrets: SecretBox,
 ): Promise<ChannelSettings> {
   const current = await getChannelSettings(db, orgId);
-  const next = {
-    smtp: patch.smtp === undefined ? current.smtp : patch.smtp,
-    twilio: patch.twilio === undefined ? current.twilio : patch.twilio,
-    llm: patch.llm === undefined ? current.llm : patch.llm,
-    rate_limits: { ...current.rate_limits, ...patch.rateLimits },
-  };
+  const next = sealChannelSecrets(
+    {
+      smtp: patch.smtp === undefined ? current.smtp : patch.smtp,
+      twilio: patch.twilio === undefined ? current.twilio : patch.twilio,
+      llm: patch.llm === undefined ? current.llm : patch.llm,
+      rate_limits: { ...current.rate_limits, ...patch.rateLimits },
+    },
+    secrets,
+  );
   const values = {
     smtp: next.smtp === null ? null : jsonb(next.smtp),
     twilio: next.twilio === null ? null : jsonb(next.twilio),
@@ -65,4 +78,45 @@ export async function putChannelSettings(
     .onConflict((oc) => oc.column('org_id').doUpdateSet(values))
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+type SecretParts = Pick<ChannelSettings, 'smtp' | 'twilio' | 'llm'>;
+
+/** The settings with each plain secret sealed (the rest as it is). */
+export function sealChannelSecrets<T extends SecretParts>(settings: T, secrets: SecretBox): T {
+  const { smtp, twilio, llm } = settings;
+  return {
+    ...settings,
+    smtp: smtp?.pass === undefined ? smtp : { ...smtp, pass: secrets.sealed(smtp.pass) },
+    twilio: twilio === null ? null : { ...twilio, authToken: secrets.sealed(twilio.authToken) },
+    llm: llm?.apiKey === undefined ? llm : { ...llm, apiKey: secrets.sealed(llm.apiKey) },
+  };
+}
+
+/**
+ * The settings with the secrets of `parts` opened (plain), for the code that uses them; throws
+ * SecretKeyError (WRONG_KEY_MESSAGE) when one was encrypted with another key.
+ */
+export function openChannelSecrets(
+  settings: ChannelSettings,
+  secrets: SecretBox,
+  parts: readonly ('smtp' | 'twilio' | 'llm')[],
+): ChannelSettings {
+  const { smtp, twilio, llm } = settings;
+  return {
+    ...settings,
+    smtp: smtp && parts.includes('smtp') ? { ...smtp, pass: secrets.open(smtp.pass) } : smtp,
+    twilio:
+      twilio && parts.includes('twilio') ? { ...twilio, authToken: secrets.open(twilio.authToken) } : twilio,
+    llm: llm && parts.includes('llm') ? { ...llm, apiKey: secrets.open(llm.apiKey) } : llm,
+  };
+}
+
+/** Where the secrets are, for messages: the parts whose secret does not open with `secrets`. */
+export function unreadableSecrets(settings: SecretParts, secrets: SecretBox): ('smtp' | 'twilio' | 'llm')[] {
+  const unreadable: ('smtp' | 'twilio' | 'llm')[] = [];
+  if (!secrets.opens(settings.smtp?.pass)) unreadable.push('smtp');
+  if (!secrets.opens(settings.twilio?.authToken)) unreadable.push('twilio');
+  if (!secrets.opens(settings.llm?.apiKey)) unreadable.push('llm');
+  return unreadable;
 }
