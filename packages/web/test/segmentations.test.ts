@@ -130,6 +130,28 @@ describe('several segmentations per dataset in a browser', () => {
     await expect.poll(() => cross.locator('tbody tr').count()).toBe(target.segments.length + 1);
     expect(await savedScreenshot(page, shots, 'segmentations-switched'), 'screenshot').toBe(true);
 
+    // Renaming a segment names it in the segmentation shown; main's names stay as they were.
+    const first = targetSegments.segments[0]!;
+    const row = page.getByTestId('segment-table').locator(`tr[data-segment-id="${first.id}"]`);
+    await row.getByRole('button', { name: 'Rename' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Named in another segmentation');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => row.getByTestId('segment-name').textContent())
+      .toBe('Named in another segmentation');
+    const renamed = await api.get<{ segments: Segment[] }>(`${base}/segments?segmentation=${target.id}`);
+    expect(renamed.segments.find((s) => s.id === first.id)?.name).toBe('Named in another segmentation');
+    const mainAfter = await api.get<{ segments: Segment[] }>(`${base}/segments?segmentation=main`);
+    expect(mainAfter.segments.map((s) => s.name)).toEqual(mainSegments.segments.map((s) => s.name));
+    // Its report reads the feature statistics of this segmentation's segment.
+    await row.getByTestId('segment-name').click();
+    const report = page.getByTestId('segment-report');
+    await report.getByRole('columnheader', { name: 'Median' }).waitFor();
+    await page.keyboard.press('Escape');
+    await report.waitFor({ state: 'detached' });
+
     // The server stored it: the team's choice, and the segments without a parameter are the new one's.
     const after = await api.get<Segmentations>(`${base}/segmentations`);
     expect(after.chosen).toBe(target.id);
