@@ -15,7 +15,9 @@ import {
   createTeam,
   createUser,
   listAudit,
+  SecretBox,
   type Store,
+  WRONG_KEY_MESSAGE,
 } from '../src/store/index.ts';
 import { putChannelSettings } from '../src/store/repos/channelSettings.ts';
 import { type FakeOpenAi, startFakeOpenAi } from './campaigns/fakeOpenAi.ts';
@@ -247,6 +249,52 @@ for (const kind of STORE_KINDS) {
       expect(res.json()).toMatchObject({ status: 'not_configured', answer: null, queries: [] });
       expect(res.json().message).toMatch(/writes read-only SQL.*the SQL console reads the same tables/);
       expect(llm.requests.length).toBe(before);
+    });
+
+    it('an API key encrypted with another key: the schema still loads and /ask says what to do (llm_failed)', async () => {
+      await putChannelSettings(
+        store.db,
+        orgs.b.orgId,
+        { llm: { baseUrl: llm.baseUrl, model: 'tiny', apiKey: 'sk-other' } },
+        null,
+        store.secrets,
+      );
+      const other = await buildApp({
+        store: { ...store, secrets: SecretBox.temporary() },
+        dataDir,
+        runs: { start: false },
+        campaigns: { start: false },
+      });
+      try {
+        const as = { authorization: `Bearer ${orgs.b.token}` };
+        const schema = await other.inject({
+          method: 'GET',
+          url: `/api/runs/${orgs.b.runId}/schema`,
+          headers: as,
+        });
+        expect(schema.statusCode, schema.body).toBe(200);
+        expect(schema.json()).toMatchObject({ llm: { configured: true, model: 'tiny' } });
+        expect(schema.json().message).toContain(WRONG_KEY_MESSAGE);
+        const before = llm.requests.length;
+        const asked = await other.inject({
+          method: 'POST',
+          url: `/api/runs/${orgs.b.runId}/ask`,
+          headers: as,
+          payload: { question: 'Which segment is riskiest?' },
+        });
+        expect(asked.statusCode).toBe(200);
+        expect(asked.json()).toMatchObject({
+          status: 'llm_failed',
+          answer: null,
+          queries: [],
+          model: 'tiny',
+        });
+        expect(asked.json().message).toContain(WRONG_KEY_MESSAGE);
+        expect(llm.requests.length).toBe(before);
+      } finally {
+        await other.close();
+        await putChannelSettings(store.db, orgs.b.orgId, { llm: null }, null, store.secrets);
+      }
     });
   });
 }

@@ -95,20 +95,25 @@ export function askRoutes(store: Store, dataDir: string): FastifyPluginAsyncZod 
       }
     };
 
-    /** The organisation's model; an API key encrypted with another key is a 409 saying what to do. */
-    const llmOf = async (orgId: string): Promise<LlmEndpoint | null> => {
+    /**
+     * The organisation's model, else the environment's; an API key encrypted with another key is
+     * `keyError` instead, saying what to do.
+     */
+    const llmOf = async (
+      orgId: string,
+    ): Promise<{ llm: LlmEndpoint | null; keyError: { model: string; message: string } | null }> => {
       const { llm } = await getChannelSettings(store.db, orgId);
       if (llm?.baseUrl?.trim() && llm.model?.trim()) {
-        let apiKey: string | undefined;
         try {
-          apiKey = store.secrets.open(llm.apiKey);
+          const apiKey = store.secrets.open(llm.apiKey) ?? null;
+          return { llm: { baseUrl: llm.baseUrl, model: llm.model, apiKey }, keyError: null };
         } catch (err) {
           if (!(err instanceof SecretKeyError)) throw err;
-          throw new HttpError('CONFLICT', `the LLM API key cannot be read: ${err.message}`);
+          const message = `the LLM API key cannot be read: ${err.message}`;
+          return { llm: null, keyError: { model: llm.model, message } };
         }
-        return { baseUrl: llm.baseUrl, model: llm.model, apiKey: apiKey ?? null };
       }
-      return llmFromEnv();
+      return { llm: llmFromEnv(), keyError: null };
     };
 
     const auditRefusal = async (
@@ -154,13 +159,16 @@ export function askRoutes(store: Store, dataDir: string): FastifyPluginAsyncZod 
         const who = principalOf(request);
         const sql = await openRun(who.orgId, request.params.runId);
         try {
-          const llm = await llmOf(who.orgId);
+          const { llm, keyError } = await llmOf(who.orgId);
           return {
             runId: request.params.runId,
             tables: sql.tables,
             text: describeSchema(sql.tables),
-            llm: { configured: llm !== null, model: llm?.model ?? null },
-            message: llm ? null : noLlmMessage(SETUP),
+            llm: {
+              configured: llm !== null || keyError !== null,
+              model: llm?.model ?? keyError?.model ?? null,
+            },
+            message: keyError?.message ?? (llm ? null : noLlmMessage(SETUP)),
           };
         } finally {
           sql.close();
@@ -252,7 +260,17 @@ export function askRoutes(store: Store, dataDir: string): FastifyPluginAsyncZod 
         const who = principalOf(request);
         const sql = await openRun(who.orgId, request.params.runId);
         try {
-          const llm = await llmOf(who.orgId);
+          const { llm, keyError } = await llmOf(who.orgId);
+          if (keyError) {
+            return {
+              status: 'llm_failed' as const,
+              answer: null,
+              message: keyError.message,
+              queries: [],
+              model: keyError.model,
+              rounds: 0,
+            };
+          }
           // Loaded on first use: the SDK costs a few tenths of a second.
           const { askData } = await import('@clientele/analytics/ask');
           const result = await askData(sql, request.body.question, { llm, setup: SETUP });
