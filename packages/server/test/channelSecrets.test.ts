@@ -208,6 +208,24 @@ for (const kind of STORE_KINDS) {
       expect(() => openChannelSecrets(settings, stranger.secrets, ['twilio'])).toThrow(SecretKeyError);
       expect(() => stranger.secrets.open(settings.twilio!.authToken)).toThrow(WRONG_KEY_MESSAGE);
 
+      // The copy writer falls back to the offline draft, saying why.
+      const copy = await other.inject({
+        method: 'POST',
+        url: '/api/campaigns/copy',
+        headers: { authorization: `Bearer ${org.users['manager']!.token}` },
+        payload: {
+          datasetId: org.datasetId,
+          channel: 'email',
+          language: 'en',
+          instruction: 'Offer: 10% off',
+        },
+      });
+      expect(copy.statusCode, copy.body).toBe(200);
+      expect(copy.json().problems[0]).toEqual({
+        code: 'LLM_UNAVAILABLE',
+        message: `${WRONG_KEY_MESSAGE}. This draft is from the offline template writer.`,
+      });
+
       // A send through Twilio: every recipient fails with the message; the provider is never made.
       const draft = await createCampaign(store.db, {
         orgId: org.orgId,

@@ -416,9 +416,10 @@ export function campaignRoutes(
           );
         } catch (err) {
           // The product works without the model: the offline writer drafts, and says why.
+          const why = (err as Error).message;
           unavailable.push({
             code: 'LLM_UNAVAILABLE',
-            message: `${(err as Error).message} This draft is from the offline template writer.`,
+            message: `${why}${/[.!?]$/.test(why) ? '' : '.'} This draft is from the offline template writer.`,
           });
           draft = await copyWriterFor(null).write(request_);
         }
