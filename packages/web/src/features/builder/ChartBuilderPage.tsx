@@ -9,7 +9,7 @@ import { asApiError, useApi } from '../../ui/useApi.ts';
 import { AudienceBuilder } from '../campaigns/AudienceBuilder.tsx';
 import { type AudienceForm, EMPTY_AUDIENCE, toFilter } from '../campaigns/audienceFilter.ts';
 import { storeOptions } from '../campaigns/groupOptions.ts';
-import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
+import { DatasetScope } from '../datasets/DatasetScope.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import { useResults } from '../results/useResults.ts';
 import { BuilderControls } from './BuilderControls.tsx';
@@ -174,17 +174,9 @@ export function ChartBuilderPage() {
       <Text c="dimmed" size="sm">
         {t('builder.intro')}
       </Text>
-      {datasets.state === 'loading' && <Loading />}
-      {datasets.state === 'error' && <ErrorState error={datasets.error} onRetry={datasets.reload} />}
-      {datasets.state === 'ready' && datasets.data.length === 0 && (
-        <EmptyState title={t('datasets.none')}>{t('datasets.noneHint')}</EmptyState>
-      )}
-      {datasets.state === 'ready' && selected && (
-        <>
-          <DatasetPicker datasets={datasets.data} selected={selected} onSelect={select} />
-          <DatasetBuilder key={selected.id} dataset={selected} />
-        </>
-      )}
+      <DatasetScope datasets={datasets} selected={selected} select={select}>
+        {(dataset) => <DatasetBuilder key={dataset.id} dataset={dataset} />}
+      </DatasetScope>
     </Stack>
   );
 }

@@ -17,7 +17,7 @@ import { navigate } from '../../app/router.ts';
 import { useSession } from '../../app/session.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
-import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
+import { DatasetScope } from '../datasets/DatasetScope.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import { useResults } from '../results/useResults.ts';
 import { AudienceBuilder } from './AudienceBuilder.tsx';
@@ -41,20 +41,12 @@ export function DistributionPage() {
           {t('distribution.forbidden')}
         </Alert>
       ) : (
-        <>
-          {datasets.state === 'loading' && <Loading />}
-          {datasets.state === 'error' && <ErrorState error={datasets.error} onRetry={datasets.reload} />}
-          {datasets.state === 'ready' && datasets.data.length === 0 && (
-            <EmptyState title={t('datasets.none')}>{t('datasets.noneHint')}</EmptyState>
+        <DatasetScope datasets={datasets} selected={selected} select={select}>
+          {(dataset) => (
+            // A new dataset starts a new campaign: the filter names its segments and columns.
+            <Distribution key={dataset.id} dataset={dataset} />
           )}
-          {datasets.state === 'ready' && selected && (
-            <>
-              <DatasetPicker datasets={datasets.data} selected={selected} onSelect={select} />
-              {/* A new dataset starts a new campaign: the filter names its segments and columns. */}
-              <Distribution key={selected.id} dataset={selected} />
-            </>
-          )}
-        </>
+        </DatasetScope>
       )}
     </Stack>
   );

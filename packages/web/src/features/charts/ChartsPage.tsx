@@ -8,7 +8,7 @@ import { formatNumber } from '../../ui/format.ts';
 import { parseCsv } from '../../ui/parseCsv.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
-import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
+import { DatasetScope } from '../datasets/DatasetScope.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import { segmentationView } from '../results/segmentationView.ts';
 import type { Report } from '../results/types.ts';
@@ -182,38 +182,34 @@ export function ChartsPage() {
   return (
     <Stack>
       <Title order={2}>{t('charts.title')}</Title>
-      {datasets.state === 'loading' && <Loading />}
-      {datasets.state === 'error' && <ErrorState error={datasets.error} onRetry={datasets.reload} />}
-      {datasets.state === 'ready' && datasets.data.length === 0 && (
-        <EmptyState title={t('datasets.none')}>{t('datasets.noneHint')}</EmptyState>
-      )}
-      {datasets.state === 'ready' && datasets.data.length > 0 && (
-        <>
-          <DatasetPicker datasets={datasets.data} selected={selected} onSelect={select} />
-          {results.state === 'loading' && <Loading />}
-          {results.state === 'error' &&
-            (results.error.status === 404 ? (
-              <EmptyState title={t('segments.noResults')}>{t('segments.noResultsHint')}</EmptyState>
-            ) : (
-              <ErrorState error={results.error} onRetry={results.reload} />
-            ))}
-          {results.state === 'ready' &&
-            (results.data.results.report ? (
-              <Charts
-                datasetId={selected!.id}
-                // The segmentation the team works with (the Segments API says which), as the names are.
-                report={segmentationView(
-                  results.data.results.report,
-                  segments.state === 'ready' ? segments.data.segmentation : undefined,
-                )}
-                names={names}
-                profile={profile.state === 'ready' ? profile.data : null}
-              />
-            ) : (
-              <EmptyState title={t('segments.noResults')} />
-            ))}
-        </>
-      )}
+      <DatasetScope datasets={datasets} selected={selected} select={select}>
+        {(dataset) => (
+          <>
+            {results.state === 'loading' && <Loading />}
+            {results.state === 'error' &&
+              (results.error.status === 404 ? (
+                <EmptyState title={t('segments.noResults')}>{t('segments.noResultsHint')}</EmptyState>
+              ) : (
+                <ErrorState error={results.error} onRetry={results.reload} />
+              ))}
+            {results.state === 'ready' &&
+              (results.data.results.report ? (
+                <Charts
+                  datasetId={dataset.id}
+                  // The segmentation the team works with (the Segments API says which), as the names are.
+                  report={segmentationView(
+                    results.data.results.report,
+                    segments.state === 'ready' ? segments.data.segmentation : undefined,
+                  )}
+                  names={names}
+                  profile={profile.state === 'ready' ? profile.data : null}
+                />
+              ) : (
+                <EmptyState title={t('segments.noResults')} />
+              ))}
+          </>
+        )}
+      </DatasetScope>
     </Stack>
   );
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
-import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
+import { DatasetScope } from '../datasets/DatasetScope.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import { useResults } from '../results/useResults.ts';
 import { AskPanel } from './AskPanel.tsx';
@@ -64,30 +64,26 @@ export function ExplorePage() {
       <Text c="dimmed" size="sm">
         {t('explore.intro')}
       </Text>
-      {datasets.state === 'loading' && <Loading />}
-      {datasets.state === 'error' && <ErrorState error={datasets.error} onRetry={datasets.reload} />}
-      {datasets.state === 'ready' && datasets.data.length === 0 && (
-        <EmptyState title={t('datasets.none')}>{t('datasets.noneHint')}</EmptyState>
-      )}
-      {datasets.state === 'ready' && datasets.data.length > 0 && (
-        <>
-          <DatasetPicker datasets={datasets.data} selected={selected} onSelect={select} />
-          {results.state === 'loading' && <Loading />}
-          {results.state === 'error' &&
-            (results.error.status === 404 ? (
-              <EmptyState title={t('segments.noResults')}>{t('segments.noResultsHint')}</EmptyState>
-            ) : (
-              <ErrorState error={results.error} onRetry={results.reload} />
-            ))}
-          {runId !== null && schema.state === 'loading' && <Loading />}
-          {runId !== null && schema.state === 'error' && (
-            <ErrorState error={schema.error} onRetry={schema.reload} />
-          )}
-          {runId !== null && schema.state === 'ready' && (
-            <RunExplorer key={schema.data.runId} schema={schema.data} />
-          )}
-        </>
-      )}
+      <DatasetScope datasets={datasets} selected={selected} select={select}>
+        {() => (
+          <>
+            {results.state === 'loading' && <Loading />}
+            {results.state === 'error' &&
+              (results.error.status === 404 ? (
+                <EmptyState title={t('segments.noResults')}>{t('segments.noResultsHint')}</EmptyState>
+              ) : (
+                <ErrorState error={results.error} onRetry={results.reload} />
+              ))}
+            {runId !== null && schema.state === 'loading' && <Loading />}
+            {runId !== null && schema.state === 'error' && (
+              <ErrorState error={schema.error} onRetry={schema.reload} />
+            )}
+            {runId !== null && schema.state === 'ready' && (
+              <RunExplorer key={schema.data.runId} schema={schema.data} />
+            )}
+          </>
+        )}
+      </DatasetScope>
     </Stack>
   );
 }

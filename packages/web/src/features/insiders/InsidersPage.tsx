@@ -4,7 +4,7 @@ import { api } from '../../api/client.ts';
 import { formatInteger, formatNumber, formatPercent } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
-import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
+import { DatasetScope } from '../datasets/DatasetScope.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import type { Report } from '../results/types.ts';
 import { useResults } from '../results/useResults.ts';
@@ -173,29 +173,25 @@ export function InsidersPage() {
   return (
     <Stack>
       <Title order={2}>{t('insiders.title')}</Title>
-      {datasets.state === 'loading' && <Loading />}
-      {datasets.state === 'error' && <ErrorState error={datasets.error} onRetry={datasets.reload} />}
-      {datasets.state === 'ready' && datasets.data.length === 0 && (
-        <EmptyState title={t('datasets.none')}>{t('datasets.noneHint')}</EmptyState>
-      )}
-      {datasets.state === 'ready' && datasets.data.length > 0 && (
-        <>
-          <DatasetPicker datasets={datasets.data} selected={selected} onSelect={select} />
-          {results.state === 'loading' && <Loading />}
-          {results.state === 'error' &&
-            (results.error.status === 404 ? (
-              <EmptyState title={t('segments.noResults')}>{t('segments.noResultsHint')}</EmptyState>
-            ) : (
-              <ErrorState error={results.error} onRetry={results.reload} />
-            ))}
-          {results.state === 'ready' &&
-            (value?.insiders && selected ? (
-              <Insiders datasetId={selected.id} value={value} />
-            ) : (
-              <EmptyState title={t('insiders.none')}>{t('insiders.noneHint')}</EmptyState>
-            ))}
-        </>
-      )}
+      <DatasetScope datasets={datasets} selected={selected} select={select}>
+        {(dataset) => (
+          <>
+            {results.state === 'loading' && <Loading />}
+            {results.state === 'error' &&
+              (results.error.status === 404 ? (
+                <EmptyState title={t('segments.noResults')}>{t('segments.noResultsHint')}</EmptyState>
+              ) : (
+                <ErrorState error={results.error} onRetry={results.reload} />
+              ))}
+            {results.state === 'ready' &&
+              (value?.insiders ? (
+                <Insiders datasetId={dataset.id} value={value} />
+              ) : (
+                <EmptyState title={t('insiders.none')}>{t('insiders.noneHint')}</EmptyState>
+              ))}
+          </>
+        )}
+      </DatasetScope>
     </Stack>
   );
 }

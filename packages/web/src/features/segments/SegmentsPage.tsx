@@ -5,7 +5,7 @@ import type { Segment, Segmentations } from '../../api/types.ts';
 import { useSession } from '../../app/session.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
-import { DatasetPicker } from '../datasets/DatasetPicker.tsx';
+import { DatasetScope } from '../datasets/DatasetScope.tsx';
 import { useDatasets } from '../datasets/useDatasets.ts';
 import type { Report, ReportSegment } from '../results/types.ts';
 import { useResults } from '../results/useResults.ts';
@@ -94,84 +94,80 @@ export function SegmentsPage() {
   return (
     <Stack>
       <Title order={2}>{t('segments.title')}</Title>
-      {datasets.state === 'loading' && <Loading />}
-      {datasets.state === 'error' && <ErrorState error={datasets.error} onRetry={datasets.reload} />}
-      {datasets.state === 'ready' && datasets.data.length === 0 && (
-        <EmptyState title={t('datasets.none')}>{t('datasets.noneHint')}</EmptyState>
-      )}
-      {datasets.state === 'ready' && datasets.data.length > 0 && (
-        <>
-          <DatasetPicker
-            datasets={datasets.data}
-            selected={selected}
-            onSelect={(id) => {
-              setNotice(null);
-              setChooseError(null);
-              select(id);
-            }}
-          />
-          {several && datasetId && (
-            <SegmentationPicker
-              segmentations={several.segmentations}
-              chosen={several.chosen}
-              value={viewing}
-              onChange={(id) => {
-                setNotice(null);
-                setChooseError(null);
-                setPicked({ datasetId, id });
-              }}
-              mayChoose={can('rename_segments')}
-              onUse={(id) => void use(id)}
-              busy={choosing}
-              error={chooseError}
-              notice={notice}
-            />
-          )}
-          {list.state === 'error' && list.error.status !== 404 && (
-            <ErrorState error={list.error} onRetry={list.reload} />
-          )}
-          {segments.state === 'loading' && <Loading />}
-          {segments.state === 'error' &&
-            (segments.error.status === 404 ? (
-              <EmptyState title={t('segments.noResults')}>{t('segments.noResultsHint')}</EmptyState>
-            ) : (
-              <ErrorState error={segments.error} onRetry={segments.reload} />
-            ))}
-          {segments.state === 'ready' &&
-            (segments.data.segments.length === 0 ? (
-              <EmptyState title={t('segments.none')} />
-            ) : (
+      <DatasetScope
+        datasets={datasets}
+        selected={selected}
+        select={(id) => {
+          setNotice(null);
+          setChooseError(null);
+          select(id);
+        }}
+      >
+        {() => (
+          <>
+            {several && datasetId && (
+              <SegmentationPicker
+                segmentations={several.segmentations}
+                chosen={several.chosen}
+                value={viewing}
+                onChange={(id) => {
+                  setNotice(null);
+                  setChooseError(null);
+                  setPicked({ datasetId, id });
+                }}
+                mayChoose={can('rename_segments')}
+                onUse={(id) => void use(id)}
+                busy={choosing}
+                error={chooseError}
+                notice={notice}
+              />
+            )}
+            {list.state === 'error' && list.error.status !== 404 && (
+              <ErrorState error={list.error} onRetry={list.reload} />
+            )}
+            {segments.state === 'loading' && <Loading />}
+            {segments.state === 'error' &&
+              (segments.error.status === 404 ? (
+                <EmptyState title={t('segments.noResults')}>{t('segments.noResultsHint')}</EmptyState>
+              ) : (
+                <ErrorState error={segments.error} onRetry={segments.reload} />
+              ))}
+            {segments.state === 'ready' &&
+              (segments.data.segments.length === 0 ? (
+                <EmptyState title={t('segments.none')} />
+              ) : (
+                <>
+                  <Text size="sm" c="dimmed">
+                    {t('segments.version', { version: segments.data.version })}
+                  </Text>
+                  <SegmentTable
+                    segments={segments.data.segments}
+                    locale={i18n.language}
+                    onRename={setRenaming}
+                    onOpen={(s) => setOpen(s.id)}
+                    mayRename={can('rename_segments')}
+                  />
+                </>
+              ))}
+            {several && datasetId && (
               <>
-                <Text size="sm" c="dimmed">
-                  {t('segments.version', { version: segments.data.version })}
-                </Text>
-                <SegmentTable
-                  segments={segments.data.segments}
+                <SegmentationComparison
+                  segmentations={several.segmentations}
+                  chosen={several.chosen}
                   locale={i18n.language}
-                  onRename={setRenaming}
-                  onOpen={(s) => setOpen(s.id)}
-                  mayRename={can('rename_segments')}
+                />
+                <SegmentationCrossPanel
+                  key={`${datasetId}|${several.runId}`}
+                  datasetId={datasetId}
+                  segmentations={several.segmentations}
+                  chosen={several.chosen}
+                  locale={i18n.language}
                 />
               </>
-            ))}
-          {several && datasetId && (
-            <>
-              <SegmentationComparison
-                segmentations={several.segmentations}
-                chosen={several.chosen}
-                locale={i18n.language}
-              />
-              <SegmentationCrossPanel
-                key={`${datasetId}|${several.runId}`}
-                datasetId={datasetId}
-                segmentations={several.segmentations}
-                chosen={several.chosen}
-                locale={i18n.language}
-              />
-            </>
-          )}
-        </>
-      )}
+            )}
+          </>
+        )}
+      </DatasetScope>
       {opened && (
         <SegmentReport
           segment={opened}
