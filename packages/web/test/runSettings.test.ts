@@ -21,6 +21,7 @@ import {
   checkSettings,
   draftSpec,
   emptyDraft,
+  featureChoice,
   readModel,
   readSettings,
   removeSegmentation,
@@ -214,6 +215,22 @@ describe('run settings: the form and the config', () => {
     expect(writeSettings(none)['segmentations']).toEqual([]);
   });
 
+  it('says which features a segmentation uses in few words', () => {
+    expect(featureChoice(null, FEATURES)).toEqual({ kind: 'all' });
+    expect(featureChoice([...FEATURES].reverse(), FEATURES)).toEqual({ kind: 'all' });
+    expect(featureChoice(['recency', 'frequency', 'tenure'], FEATURES)).toEqual({
+      kind: 'allBut',
+      left: ['monetary'],
+    });
+    // As many left out as kept, a name the published run lacks, or no features known: the list.
+    expect(featureChoice(['recency', 'monetary'], FEATURES)).toEqual({
+      kind: 'only',
+      features: ['recency', 'monetary'],
+    });
+    expect(featureChoice(['recency', 'frequency', 'gone'], FEATURES)).toMatchObject({ kind: 'only' });
+    expect(featureChoice(['recency', 'frequency', 'tenure'], null)).toMatchObject({ kind: 'only' });
+  });
+
   it('says what is wrong with a draft instead of adding it', () => {
     const form = readSettings(runConfig);
     const problem = (d: Partial<SegmentationDraft>) => {
@@ -367,6 +384,11 @@ describe('run settings: what the panel shows', () => {
     expect(words).toContain('Start a run with these settings');
     // The draft's id, shown before it is added.
     expect(words).toContain('Id: features-kmeans');
+    const most = readSettings({
+      segmentations: [{ id: 'most', features: ['recency', 'frequency', 'tenure'] }],
+    });
+    expect(text(render(view({ form: most }), 'en'))).toContain('all but monetary');
+    expect(text(render(view({ form: most }), 'es'))).toContain('todas menos monetary');
     expect(render(view({ form: readSettings({}) }), 'en')).toContain(
       'None: the run finds only the main segmentation.',
     );

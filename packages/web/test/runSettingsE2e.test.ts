@@ -5,9 +5,11 @@
  * message (a 400 answered by the test), starts the run, sees it in the run history, and the run
  * finds the new segmentation.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, navLink, signedInPage } from './browser.ts';
+import { launchChromium, navLink, savedScreenshot, signedInPage } from './browser.ts';
 import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
 
 interface ApiRun {
@@ -20,9 +22,12 @@ interface ApiRun {
 describe('run settings in a browser', () => {
   let server: DemoServer | undefined;
   let browser: Browser | undefined;
+  let shots = '';
 
   beforeAll(async () => {
     server = await serveDemo({ telcoRows: 1000 });
+    shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
+    mkdirSync(shots, { recursive: true });
     browser = await launchChromium();
   }, 180_000);
 
@@ -79,7 +84,9 @@ describe('run settings in a browser', () => {
       /Principal components\s+principal-components\s+principal components, 3 dimensions\s+Gaussian mixture, the best k from 3 to 4\s+/,
     );
     // Every feature but the first.
-    await expect(added.getByRole('cell').nth(4).innerText()).resolves.toBe(features.slice(1).join(', '));
+    await expect(added.getByRole('cell').nth(4).innerText()).resolves.toBe(`all but ${features[0]}`);
+
+    expect(await savedScreenshot(page, shots, 'run-settings')).toBe(true);
 
     // A start the server refuses: its message, naming the key.
     const message = 'config: segmentations.0.kMax must be at least kMin';

@@ -215,6 +215,7 @@ export const en = {
     featuresUnknown:
       'This dataset has no published run yet, so its features are not known here: a new segmentation uses all of them.',
     allFeatures: 'all',
+    allBut: 'all but {{features}}',
     remove: 'Remove',
     removeLabel: 'Remove the segmentation {{name}}',
     start: 'Start a run with these settings',

@@ -217,6 +217,7 @@ export const es: Translation = {
     featuresUnknown:
       'Este conjunto de datos aún no tiene una ejecución publicada, así que aquí no se conocen sus variables: una nueva segmentación las usa todas.',
     allFeatures: 'todas',
+    allBut: 'todas menos {{features}}',
     remove: 'Quitar',
     removeLabel: 'Quitar la segmentación {{name}}',
     start: 'Ejecutar con estos ajustes',

@@ -217,6 +217,7 @@ export const pt: Translation = {
     featuresUnknown:
       'Este conjunto de dados ainda não tem uma execução publicada, então suas variáveis não são conhecidas aqui: uma nova segmentação usa todas.',
     allFeatures: 'todas',
+    allBut: 'todas menos {{features}}',
     remove: 'Remover',
     removeLabel: 'Remover a segmentação {{name}}',
     start: 'Executar com estes ajustes',

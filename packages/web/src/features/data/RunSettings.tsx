@@ -29,6 +29,7 @@ import {
   draftId,
   emptyDraft,
   type FormProblem,
+  featureChoice,
   MAX_SEGMENTATIONS,
   type ModelForm,
   OFFERED_ALGORITHMS,
@@ -185,13 +186,22 @@ export function useModelWords() {
 /** The other segmentations the run will find, each with Remove. */
 export function SegmentationList({
   items,
+  allFeatures,
   onRemove,
 }: {
   items: SegmentationSummary[];
+  /** The published run's features (null: not known): "all but ..." when a few are left out. */
+  allFeatures: string[] | null;
   onRemove: (id: string) => void;
 }) {
   const { t } = useTranslation();
   const words = useModelWords();
+  const featureWords = (features: string[] | null) => {
+    const choice = featureChoice(features, allFeatures);
+    if (choice.kind === 'all') return t('runSettings.allFeatures');
+    if (choice.kind === 'allBut') return t('runSettings.allBut', { features: choice.left.join(', ') });
+    return choice.features.join(', ');
+  };
   if (items.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -235,7 +245,7 @@ export function SegmentationList({
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td>{s.features ? s.features.join(', ') : t('runSettings.allFeatures')}</Table.Td>
+              <Table.Td>{featureWords(s.features)}</Table.Td>
               <Table.Td>
                 <Button
                   size="compact-xs"
@@ -363,7 +373,11 @@ export function RunSettingsView(p: RunSettingsViewProps) {
       <Title order={4}>{t('runSettings.main')}</Title>
       <ModelFields legend={t('runSettings.mainModel')} model={p.form.main} onChange={p.onMain} />
       <Title order={4}>{t('runSettings.others')}</Title>
-      <SegmentationList items={summaries(p.form)} onRemove={p.onRemove} />
+      <SegmentationList
+        items={summaries(p.form)}
+        allFeatures={Array.isArray(p.features) ? p.features : null}
+        onRemove={p.onRemove}
+      />
       <Fieldset legend={t('runSettings.add')} data-testid="add-segmentation">
         <Stack gap="sm">
           <AddSegmentationFields

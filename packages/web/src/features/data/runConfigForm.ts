@@ -302,3 +302,20 @@ export function summaries(form: SettingsForm): SegmentationSummary[] {
     };
   });
 }
+
+/**
+ * A segmentation's features in few words: all of them, all but a few left out (fewer left out
+ * than kept, every name known), or the ones it names.
+ */
+export function featureChoice(
+  features: readonly string[] | null,
+  all: readonly string[] | null,
+): { kind: 'all' } | { kind: 'allBut'; left: string[] } | { kind: 'only'; features: string[] } {
+  if (features === null) return { kind: 'all' };
+  if (all && features.every((f) => all.includes(f))) {
+    const left = all.filter((f) => !features.includes(f));
+    if (left.length === 0) return { kind: 'all' };
+    if (left.length < features.length) return { kind: 'allBut', left };
+  }
+  return { kind: 'only', features: [...features] };
+}
