@@ -18,6 +18,7 @@ export * from './features/index.ts';
 export * from './ingest/loadTable.ts';
 export * from './ingest/sniffFile.ts';
 export * from './pipeline/analyzeRun.ts';
+export * from './pipeline/compareSegmentations.ts';
 export * from './pipeline/runConfig.ts';
 export type * from './pipeline/runReport.ts';
 export * from './profile/profileTable.ts';

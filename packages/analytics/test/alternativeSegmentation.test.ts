@@ -7,6 +7,7 @@ import { openRunSql } from '../src/ask/openRunSql.ts';
 import { writeTelcoSnapshotCsv } from '../src/demo/telcoSnapshot.ts';
 import { findAlternative } from '../src/pipeline/alternativeSegmentation.ts';
 import { type AnalyzeResult, analyze } from '../src/pipeline/analyzeRun.ts';
+import { crossSegmentations, listSegmentations } from '../src/pipeline/compareSegmentations.ts';
 import { defaultRunConfig, parseRunConfig } from '../src/pipeline/runConfig.ts';
 import { prepareFeatures } from '../src/pipeline/segmentStep.ts';
 import { renderRunReport } from '../src/report/renderRunReport.ts';
@@ -174,6 +175,48 @@ describe('analyze with several segmentations', () => {
     expect(block).toContain('pca (3)');
     expect(block).toContain(first.report.alternatives[1]!.silhouetteOnFeatures!.toFixed(3));
     expect(renderRunReport({ ...first.report, alternatives: [] })).not.toContain('id="other-segmentations"');
+  });
+
+  it('a run folder lists its segmentations and crosses any two, counted from its files', async () => {
+    const list = listSegmentations(first.out);
+    expect(list.map((l) => l.id)).toEqual(['main', 'pca-gmm', 'feat-ward']);
+    expect(list[1]!.segments.map((g) => g.size)).toEqual(
+      first.report.alternatives[0]!.segments.map((g) => g.size),
+    );
+    const main = new Map(
+      readFileSync(join(first.out, 'assignments.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => [l.split(',')[0]!, Number(l.split(',')[1])]),
+    );
+    const ward = new Map(
+      readFileSync(join(first.out, 'segmentations.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => [l.split(',')[0]!, Number(l.split(',')[2])]),
+    );
+    const ids = [...main.keys()];
+    const cross = await crossSegmentations(first.out, 'main', 'feat-ward');
+    const expected = new Map<string, number>();
+    for (const id of ids)
+      expected.set(
+        `${main.get(id)}>${ward.get(id)}`,
+        (expected.get(`${main.get(id)}>${ward.get(id)}`) ?? 0) + 1,
+      );
+    expect(new Map(cross.cells.map((c) => [`${c.from}>${c.to}`, c.customers]))).toEqual(expected);
+    expect(cross.ari).toBeCloseTo(
+      adjustedRandIndex(
+        ids.map((id) => main.get(id)!),
+        ids.map((id) => ward.get(id)!),
+      ),
+      12,
+    );
+    expect((await crossSegmentations(first.out, 'pca-gmm', 'pca-gmm')).ari).toBeCloseTo(1, 12);
+    await expect(crossSegmentations(first.out, 'main', 'nope')).rejects.toThrow(
+      /no segmentation "nope"; it has "main", "pca-gmm", "feat-ward"/,
+    );
   });
 
   it('SQL over the run reads each customer segment per segmentation, described for the model', async () => {

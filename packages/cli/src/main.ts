@@ -13,6 +13,7 @@ import { registerFeatures } from './commands/features.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { registerProfile } from './commands/profile.ts';
 import { registerRetention } from './commands/retention.ts';
+import { registerSegmentations } from './commands/segmentations.ts';
 import { registerSelect } from './commands/select.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSql } from './commands/sql.ts';
@@ -47,6 +48,7 @@ registerForecast(program);
 registerRetention(program);
 registerServe(program);
 registerSql(program);
+registerSegmentations(program);
 registerAsk(program);
 
 try {

@@ -1,5 +1,4 @@
-import type { RunReport } from '@clientele/analytics';
-import { adjustedRandIndex } from '@clientele/ml';
+import { crossTableAri, type RunReport } from '@clientele/analytics';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -286,17 +285,7 @@ export function segmentationRoutes(store: Store): FastifyPluginAsyncZod {
           to: Number(r.to),
           customers: Number(r.customers),
         }));
-        // The index from the table itself: one (from, to) pair per customer in the cell.
-        const n = cells.reduce((t, c) => t + c.customers, 0);
-        const la = new Int32Array(n);
-        const lb = new Int32Array(n);
-        let i = 0;
-        for (const c of cells) {
-          la.fill(c.from, i, i + c.customers);
-          lb.fill(c.to, i, i + c.customers);
-          i += c.customers;
-        }
-        const ari = n >= 2 ? adjustedRandIndex(la, lb) : null;
+        const ari = crossTableAri(cells);
         const side = async (s: NonNullable<typeof sa>) => ({
           id: s.id,
           name: s.name,
