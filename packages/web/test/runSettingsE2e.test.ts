@@ -1,9 +1,9 @@
 /**
  * Run settings end to end, in headless Chromium against `clientele serve --demo` (serveDemo.ts;
  * npm run build:web first): the data scientist opens the telco's run settings, removes one of its
- * other segmentations, adds a PCA segmentation on all but one feature, sees a refused start's
- * message (a 400 answered by the test), starts the run, sees it in the run history, and the run
- * finds the new segmentation.
+ * other segmentations, sees the server refuse a start and say why, adds a PCA segmentation on all
+ * but one feature, starts the run, sees it in the run history, and the run finds the new
+ * segmentation.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +59,24 @@ describe('run settings in a browser', () => {
     const list = page.getByTestId('run-settings-segmentations');
     await list.getByText('Gaussian mixture, k = 4').waitFor();
     await list.getByText('k-means, the best k from 2 to 6').waitFor();
+    const start = panel.getByRole('button', { name: 'Start a run with these settings' });
+
+    // A start the server refuses, shown with its message naming the key: the main segmentation's
+    // k from 7 to 8 leaves "k-means on UMAP" (up to k = 6, from the main's 7) an empty range.
+    const main = panel.getByRole('group', { name: 'How the main segmentation is found' });
+    await main.getByRole('radio', { name: 'The best within a range' }).check();
+    await main.getByLabel('From k =', { exact: true }).fill('7');
+    await main.getByLabel('To k =', { exact: true }).fill('8');
+    await list.getByText('k-means, the best k from 7 to 6').waitFor();
+    await start.click();
+    await page
+      .getByTestId('run-settings-problem')
+      .getByText('config: segmentations.1.kMax must be at least kMin')
+      .waitFor();
+    // Back to k = 4.
+    await main.getByRole('radio', { name: 'A number' }).check();
+    await expect(main.getByLabel('Segments (k)', { exact: true }).inputValue()).resolves.toBe('4');
+
     await list.getByRole('button', { name: 'Remove the segmentation k-means on UMAP' }).click();
     await list.getByText('umap-kmeans', { exact: true }).waitFor({ state: 'detached' });
 
@@ -88,29 +106,15 @@ describe('run settings in a browser', () => {
 
     expect(await savedScreenshot(page, shots, 'run-settings')).toBe(true);
 
-    // A start the server refuses: its message, naming the key.
-    const message = 'config: segmentations.0.kMax must be at least kMin';
-    await page.route('**/api/datasets/*/runs', (route) =>
-      route.request().method() === 'POST'
-        ? route.fulfill({
-            status: 400,
-            contentType: 'application/json',
-            body: JSON.stringify({ error: { code: 'INVALID_INPUT', message } }),
-          })
-        : route.continue(),
-    );
-    await panel.getByRole('button', { name: 'Start a run with these settings' }).click();
-    await page.getByTestId('run-settings-problem').getByText(message).waitFor();
-    await page.unroute('**/api/datasets/*/runs');
-
     // Started: the panel closes, the run is in the history, with the segmentation in its config.
     const before = (await data.get<{ runs: ApiRun[] }>('/api/runs')).runs.length;
     const telcoBefore = (await data.get<{ runs: ApiRun[] }>(`/api/runs?datasetId=${telco.id}`)).runs.length;
-    await panel.getByRole('button', { name: 'Start a run with these settings' }).click();
+    await start.click();
     await panel.waitFor({ state: 'detached' });
     const { runs } = await data.get<{ runs: ApiRun[] }>(`/api/runs?datasetId=${telco.id}`);
     expect(runs.length).toBe(telcoBefore + 1);
     const run = runs[0]!;
+    expect(run.config['segmentation']).toEqual({ algorithm: 'kmeans', k: 4 });
     expect(run.config['segmentations']).toEqual([
       { id: 'pca-gmm', name: 'Gaussian mixture on PCA', space: 'pca', components: 3, algorithm: 'gmm', k: 4 },
       {
