@@ -17,7 +17,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.ts';
+import { ApiError, api } from '../../api/client.ts';
 import type { Dataset, Run } from '../../api/types.ts';
 import { ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
@@ -75,7 +75,7 @@ export async function publishedFeatures(datasetId: string, signal?: AbortSignal)
     const features = r.results.report?.segmentation?.features;
     return Array.isArray(features) ? features.map(String) : null;
   } catch (err) {
-    if (err instanceof Error && 'status' in err && (err as { status: number }).status === 404) return null;
+    if (err instanceof ApiError && err.status === 404) return null;
     throw err;
   }
 }
