@@ -16,6 +16,7 @@ import type { Action, Me } from '../src/api/types.ts';
 import { Layout } from '../src/app/Layout.tsx';
 import { SessionContext } from '../src/app/session.ts';
 import { CampaignTable } from '../src/features/campaigns/CampaignTable.tsx';
+import { SecretsUnreadable } from '../src/features/campaigns/ChannelSettingsPage.tsx';
 import { CopyProblems, WriterNote } from '../src/features/campaigns/CopyProblems.tsx';
 import { FilterSummary } from '../src/features/campaigns/FilterSummary.tsx';
 import { storeOptions } from '../src/features/campaigns/groupOptions.ts';
@@ -391,6 +392,34 @@ describe('the navigation', () => {
     expect(nav(['look_up_customers', 'send_campaigns'])).not.toContain('/settings');
     expect(nav(['look_up_customers', 'send_campaigns', 'manage_members'])).toMatch(
       /\/campaigns\/new \/campaigns \/outbox \/settings$/,
+    );
+  });
+});
+
+describe('channel settings: secrets under another key', () => {
+  const settings = (secretsError: string | null): ChannelSettings => ({
+    email: { configured: true, provider: 'smtp', from: 'a@example.com' },
+    whatsapp: { configured: false, provider: 'outbox', from: null },
+    sms: { configured: false, provider: 'outbox', from: null },
+    llm: { configured: false, baseUrl: null, model: null },
+    unreadableSecrets: secretsError ? ['smtp'] : [],
+    secretsError,
+  });
+
+  it("says so with the server's words, titled in each language; nothing when they read", () => {
+    const message = 'the channel secrets were encrypted with another key: set CLIENTELE_SECRET_KEY';
+    const titles = {
+      en: 'Saved secrets cannot be read',
+      es: 'No se pueden leer los secretos guardados',
+      pt: 'Não é possível ler os segredos salvos',
+    };
+    for (const language of ['en', 'es', 'pt'] as const) {
+      const html = text(render(createElement(SecretsUnreadable, { settings: settings(message) }), language));
+      expect(html).toContain(titles[language]);
+      expect(html).toContain(message);
+    }
+    expect(text(render(createElement(SecretsUnreadable, { settings: settings(null) }), 'en')).trim()).not.toMatch(
+      /secrets|key/,
     );
   });
 });

@@ -210,6 +210,9 @@ export interface ChannelSettings {
   twilio?: { accountSid: string; baseUrl: string | null; hasAuthToken: boolean } | null;
   /** Messages per second, per channel. */
   rateLimits?: Partial<Record<ChannelKind, number>>;
+  /** Secrets stored under another key than the server's (which parts), and what to do. */
+  unreadableSecrets?: string[];
+  secretsError?: string | null;
 }
 
 export interface SmtpSettings {

@@ -652,6 +652,7 @@ export const en = {
     llmBaseUrl: 'Endpoint address',
     model: 'Model',
     apiKey: 'API key',
+    secretsUnreadable: 'Saved secrets cannot be read',
     secretKept: 'Write-only: one is saved and never shown; leave empty to keep it.',
     rates: 'Send rates',
     ratesHint: 'Messages per second on each channel, as your provider allows.',

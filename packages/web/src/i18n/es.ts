@@ -660,6 +660,7 @@ export const es: Translation = {
     llmBaseUrl: 'Dirección del servicio',
     model: 'Modelo',
     apiKey: 'Clave de API',
+    secretsUnreadable: 'No se pueden leer los secretos guardados',
     secretKept: 'Solo escritura: hay uno guardado que no se muestra; déjalo vacío para conservarlo.',
     rates: 'Ritmo de envío',
     ratesHint: 'Mensajes por segundo en cada canal, según lo que permita tu proveedor.',

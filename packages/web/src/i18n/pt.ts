@@ -658,6 +658,7 @@ export const pt: Translation = {
     llmBaseUrl: 'Endereço do serviço',
     model: 'Modelo',
     apiKey: 'Chave de API',
+    secretsUnreadable: 'Não é possível ler os segredos salvos',
     secretKept: 'Só escrita: há um salvo que não é mostrado; deixe vazio para mantê-lo.',
     rates: 'Ritmo de envio',
     ratesHint: 'Mensagens por segundo em cada canal, conforme o seu provedor permitir.',

@@ -47,6 +47,7 @@ export function ChannelSettingsPage() {
         ) : (
           <ErrorState error={settings.error} onRetry={settings.reload} />
         ))}
+      {current && <SecretsUnreadable settings={current} />}
       {current && (
         <SimpleGrid cols={{ base: 1, lg: 3 }}>
           <SmtpForm settings={current} onSaved={setSaved} />
@@ -56,6 +57,17 @@ export function ChannelSettingsPage() {
         </SimpleGrid>
       )}
     </Stack>
+  );
+}
+
+/** Secrets saved under another key than the server's: sending fails until they are entered again. */
+export function SecretsUnreadable({ settings }: { settings: ChannelSettings }) {
+  const { t } = useTranslation();
+  if (!settings.secretsError) return null;
+  return (
+    <Alert color="red" role="alert" title={t('channels.secretsUnreadable')} data-testid="secrets-unreadable">
+      {settings.secretsError}
+    </Alert>
   );
 }
 
