@@ -6,6 +6,7 @@ import { getChannelSettings } from '../store/repos/channelSettings.ts';
 import type { Campaign, Delivery, RateLimits } from '../store/schema.ts';
 import { type ChannelFactory, ChannelsFor } from './channelsFor.ts';
 import { OutboxChannel } from './outboxChannel.ts';
+import { reserveSendSlot } from './sendRate.ts';
 import { DEFAULT_RATE_LIMITS } from './settings.ts';
 import type { Channel, ChannelKind, OutgoingMessage, SendOutcome } from './types.ts';
 import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from './unsubscribeToken.ts';
@@ -59,20 +60,6 @@ function newWorkerId(): string {
 }
 
 /**
- * Spaces hand-overs per key (organisation + channel) at `rate` per second: each call reserves
- * the next free slot synchronously, so concurrent lanes never exceed the rate together.
- */
-class RateLimiter {
-  private readonly next = new Map<string, number>();
-  async wait(key: string, perSecond: number): Promise<void> {
-    const now = Date.now();
-    const at = Math.max(now, this.next.get(key) ?? 0);
-    this.next.set(key, at + 1000 / Math.max(perSecond, 0.001));
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
-  }
-}
-
-/**
  * The durable send job. Every recipient is a row of `deliveries`, frozen when the campaign was
  * queued; this worker moves rows pending -> sending -> sent | failed:
  *
@@ -106,7 +93,6 @@ export class SendJobs {
   publicUrl: string | undefined;
   private readonly onEvent: (event: SendEvent) => void;
   private readonly channels: ChannelsFor;
-  private readonly limiter = new RateLimiter();
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<void> | null = null;
   private stopped = true;
@@ -374,7 +360,9 @@ export class SendJobs {
       while (next < rows.length) {
         const row = rows[next++]!;
         if (this.stopped) return;
-        await this.limiter.wait(`${campaign.org_id}:${campaign.channel}`, rate);
+        // One slot per message, shared with every other worker on the store.
+        const wait = await reserveSendSlot(this.store.db, campaign.org_id, campaign.channel, rate);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (this.stopped) return;
         await this.deliver(campaign, channel, row);
       }

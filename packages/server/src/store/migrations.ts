@@ -716,6 +716,19 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010_send_rate_slots': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The next free send slot per organisation and channel, shared by every worker process on
+      // the store: the rate limit holds for all of them together, not for each.
+      await db.schema
+        .createTable('send_rate_slots')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('next_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('send_rate_slots_pkey', ['org_id', 'channel'])
+        .execute();
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

@@ -36,6 +36,7 @@ export interface Database {
   charts: ChartsTable;
   customer_segments: CustomerSegmentsTable;
   segmentation_choices: SegmentationChoicesTable;
+  send_rate_slots: SendRateSlotsTable;
 }
 
 /** JSON text for a jsonb column; made only by `jsonb()`, so a raw string is never stored by mistake. */
@@ -486,6 +487,13 @@ export interface SegmentationChoicesTable {
   segmentation: string;
   chosen_by: string | null;
   chosen_at: CreatedAt;
+}
+
+/** The next free send slot of an organisation's channel, shared by every worker (`0010_send_rate_slots`). */
+export interface SendRateSlotsTable {
+  org_id: string;
+  channel: string;
+  next_at: Date;
 }
 
 export type Customer = Selectable<CustomersTable>;

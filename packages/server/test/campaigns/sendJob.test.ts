@@ -216,6 +216,38 @@ for (const kind of STORE_KINDS) {
       expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((at.length - 1) * 10 - at.length);
     });
 
+    it('keeps to the rate limit across workers: two workers together send no faster than one', async () => {
+      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 50 } }, null, store.secrets);
+      const at: number[] = [];
+      const timed = (ch: FakeChannel) => {
+        const send = ch.send.bind(ch);
+        ch.send = async (m) => {
+          at.push(Date.now());
+          return send(m);
+        };
+        return ch;
+      };
+      const a = timed(new FakeChannel('sms', 'twilio'));
+      const b = timed(new FakeChannel('sms', 'twilio'));
+      await campaign('sms', { holdoutShare: 0, filter: { segments: [0], riskTiers: ['Moderate'] } });
+      const ja = worker(a, { batchSize: 4, concurrency: 2 });
+      const jb = worker(b, { batchSize: 4, concurrency: 2 });
+      await ja.start();
+      await jb.start();
+      await ja.idle();
+      await jb.idle();
+      await ja.stop();
+      await jb.stop();
+      await putChannelSettings(store.db, org.orgId, { rateLimits: { sms: 10_000 } }, null, store.secrets);
+      expect(a.received.length).toBeGreaterThan(0);
+      expect(b.received.length).toBeGreaterThan(0);
+      expect(at.length).toBeGreaterThan(15);
+      // 50 per second between them: n messages span at least (n - 1) * 20 ms, less a millisecond
+      // each for timers; each worker on its own clock would have taken about half that.
+      at.sort((x, y) => x - y);
+      expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((at.length - 1) * 20 - at.length);
+    });
+
     it('recovers rows a stopped worker left sending: reconciled, requeued, or resent as uncertain', async () => {
       const c = await campaign('sms', { holdoutShare: 0, filter: { segments: [1] } });
       const rows = (await deliveries(c.id)).sort((a, b) => (a.customer_id < b.customer_id ? -1 : 1));
