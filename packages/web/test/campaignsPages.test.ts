@@ -418,8 +418,8 @@ describe('channel settings: secrets under another key', () => {
       expect(html).toContain(titles[language]);
       expect(html).toContain(message);
     }
-    expect(text(render(createElement(SecretsUnreadable, { settings: settings(null) }), 'en')).trim()).not.toMatch(
-      /secrets|key/,
-    );
+    expect(
+      text(render(createElement(SecretsUnreadable, { settings: settings(null) }), 'en')).trim(),
+    ).not.toMatch(/secrets|key/);
   });
 });

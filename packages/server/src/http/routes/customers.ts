@@ -44,7 +44,9 @@ const analysisSchema = z
       namedBy: z
         .enum(['team', 'suggested'])
         .describe("your team's name for the segment, or the run's suggestion"),
-      segmentation: z.string().describe("the segmentation the segment is in: your team's choice, else 'main'"),
+      segmentation: z
+        .string()
+        .describe("the segmentation the segment is in: your team's choice, else 'main'"),
     }),
     churn: z
       .object({ probability: z.number(), retention: z.number(), tier: z.string() })
