@@ -582,6 +582,16 @@ for (const kind of STORE_KINDS) {
           url: `/api/datasets/${first.id}/segments/0/name`,
           payload: { name: 'Everyone', description: 'the whole base' },
         }),
+        'GET /api/datasets/:datasetId/segmentations': async () => ({
+          url: `/api/datasets/${first.id}/segmentations`,
+        }),
+        'PUT /api/datasets/:datasetId/segmentation': async () => ({
+          url: `/api/datasets/${first.id}/segmentation`,
+          payload: { segmentation: 'main' },
+        }),
+        'GET /api/datasets/:datasetId/segmentations/:a/cross/:b': async () => ({
+          url: `/api/datasets/${first.id}/segmentations/main/cross/main`,
+        }),
         'GET /api/audit': async () => ({ url: '/api/audit?limit=5' }),
         'POST /api/datasets/:datasetId/chart-data': async () => ({
           url: `/api/datasets/${first.id}/chart-data`,

@@ -24,18 +24,19 @@ export interface SegmentationView {
 
 /** Every segmentation of a run: the main one first, then the config's others (none in runs made before them). */
 export function segmentationsOf(report: RunReport): SegmentationView[] {
+  // Reports are stored as their run wrote them: an older or partial one may lack a field.
   const m = report.segmentation;
   const main: SegmentationView = {
     id: MAIN_SEGMENTATION,
     name: 'Main segmentation',
     space: 'features',
     components: null,
-    features: m.features,
-    algorithm: m.algorithm,
-    k: m.k,
-    chosenBy: m.chosenBy,
-    silhouette: m.silhouette,
-    silhouetteOnFeatures: m.silhouette,
+    features: m.features ?? [],
+    algorithm: m.algorithm ?? 'unknown',
+    k: m.k ?? m.segments.length,
+    chosenBy: m.chosenBy ?? 'config',
+    silhouette: m.silhouette ?? null,
+    silhouetteOnFeatures: m.silhouette ?? null,
     segments: m.segments,
     churnBySegment: report.churn?.bySegment ?? null,
   };
