@@ -1,6 +1,5 @@
-import type { RunReport } from '@clientele/analytics';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { MAIN_SEGMENTATION, segmentationOf, segmentOf } from '../runs/segmentations.ts';
+import { MAIN_SEGMENTATION, runReportOf, segmentationOf, segmentOf } from '../runs/segmentations.ts';
 import type { Database } from '../store/schema.ts';
 import type { ChannelKind } from './types.ts';
 
@@ -195,16 +194,9 @@ export async function segmentNamesOf(
   teamIds: readonly string[],
   segmentation: string = MAIN_SEGMENTATION,
 ): Promise<Map<number, { name: string; description: string }>> {
-  const report = await db
-    .selectFrom('run_results')
-    .select((eb) => eb.ref('data').$castTo<unknown>().as('data'))
-    .where('org_id', '=', orgId)
-    .where('run_id', '=', runId)
-    .where('key', '=', 'report')
-    .executeTakeFirst();
+  const report = await runReportOf(db, orgId, runId);
   const names = new Map<number, { name: string; description: string }>();
-  const data = report?.data as RunReport | undefined;
-  const segments = data?.segmentation ? segmentationOf(data, segmentation)?.segments : undefined;
+  const segments = report ? segmentationOf(report, segmentation)?.segments : undefined;
   for (const s of segments ?? []) names.set(s.id, { name: s.name, description: s.description });
   if (teamIds.length > 0) {
     const own = await db

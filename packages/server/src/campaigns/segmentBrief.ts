@@ -1,6 +1,5 @@
-import type { RunReport } from '@clientele/analytics';
 import { type Kysely, sql } from 'kysely';
-import { MAIN_SEGMENTATION, segmentationOf, segmentOf } from '../runs/segmentations.ts';
+import { MAIN_SEGMENTATION, runReportOf, segmentationOf, segmentOf } from '../runs/segmentations.ts';
 import type { Database } from '../store/schema.ts';
 import { segmentNamesOf } from './audience.ts';
 import type { SegmentBrief } from './types.ts';
@@ -27,16 +26,9 @@ export async function segmentBrief(
     segmentation?: string;
   },
 ): Promise<SegmentBrief | undefined> {
-  const row = await db
-    .selectFrom('run_results')
-    .select((eb) => eb.ref('data').$castTo<unknown>().as('data'))
-    .where('org_id', '=', input.orgId)
-    .where('run_id', '=', input.runId)
-    .where('key', '=', 'report')
-    .executeTakeFirst();
-  const report = row?.data as RunReport | undefined;
+  const report = await runReportOf(db, input.orgId, input.runId);
   const segmentation = input.segmentation ?? MAIN_SEGMENTATION;
-  const view = report?.segmentation ? segmentationOf(report, segmentation) : undefined;
+  const view = report ? segmentationOf(report, segmentation) : undefined;
   const segments = view?.segments ?? [];
   const segment = segments.find((s) => s.id === input.segmentId);
   if (!segment) return undefined;

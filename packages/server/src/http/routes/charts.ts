@@ -15,6 +15,7 @@ import {
   updateChart,
 } from '../../store/repos/charts.ts';
 import type { JsonObject } from '../../store/schema.ts';
+import { actingTeam, teamsOf } from '../actingTeam.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
 import { allows } from '../permissions.ts';
@@ -133,19 +134,8 @@ export function chartRoutes(store: Store): FastifyPluginAsyncZod {
       return { datasetId, runId, segments: [...names].map(([id, n]) => ({ id, name: n.name })), data };
     };
 
-    const teamsOf = (orgId: string, userId: string) =>
-      store.db
-        .selectFrom('memberships as m')
-        .innerJoin('teams as t', 't.id', 'm.team_id')
-        .select(['t.id', 't.name', 'm.role'])
-        .where('m.org_id', '=', orgId)
-        .where('m.user_id', '=', userId)
-        .orderBy('t.name')
-        .execute();
-
-    /** The teams whose charts this person may change: those where their role may rename segments. */
     const editableTeams = async (who: Principal) =>
-      (await teamsOf(who.orgId, who.userId)).filter((t) => allows([t.role], 'rename_segments'));
+      (await teamsOf(store.db, who)).filter((t) => allows([t.role], 'rename_segments'));
 
     const chartJson = (c: ChartRow, teamName: string): z.infer<typeof chartSchema> => ({
       id: c.id,
@@ -244,7 +234,7 @@ export function chartRoutes(store: Store): FastifyPluginAsyncZod {
       },
       async (request) => {
         const who = principalOf(request);
-        const teams = await teamsOf(who.orgId, who.userId);
+        const teams = await teamsOf(store.db, who);
         const names = new Map(teams.map((t) => [t.id, t.name]));
         const rows = await listCharts(
           store.db,
@@ -275,18 +265,7 @@ export function chartRoutes(store: Store): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const who = principalOf(request);
-        const teams = await editableTeams(who);
-        const team =
-          request.body.teamId === undefined ? teams[0] : teams.find((t) => t.id === request.body.teamId);
-        if (!team) {
-          throw new HttpError(
-            request.body.teamId === undefined ? 'FORBIDDEN' : 'NOT_FOUND',
-            request.body.teamId === undefined
-              ? 'none of your teams may save charts'
-              : 'you are not in that team with a role that may save charts',
-            'body.teamId',
-          );
-        }
+        const team = await actingTeam(store.db, who, request.body.teamId, 'rename_segments', 'save charts');
         await compute(who, request.body.datasetId, request.body.spec, 'body.spec').catch((err: unknown) => {
           if (err instanceof HttpError && err.field === 'datasetId')
             throw new HttpError(err.code, err.message, 'body.datasetId');

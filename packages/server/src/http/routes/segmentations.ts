@@ -11,6 +11,7 @@ import {
 } from '../../runs/segmentations.ts';
 import { getDataset, listSegmentNames, recordAudit, type Store } from '../../store/index.ts';
 import { readPublished } from '../../store/repos/results.ts';
+import { actingTeam } from '../actingTeam.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
 
@@ -184,27 +185,13 @@ export function segmentationRoutes(store: Store): FastifyPluginAsyncZod {
         if (!segmentationOf(report, segmentation)) {
           throw unknownSegmentation(report, segmentation, 'body.segmentation');
         }
-        const teams = await store.db
-          .selectFrom('memberships as m')
-          .innerJoin('teams as t', 't.id', 'm.team_id')
-          .select(['t.id', 't.name'])
-          .where('m.org_id', '=', who.orgId)
-          .where('m.user_id', '=', who.userId)
-          .where('m.role', '!=', 'support')
-          .orderBy('t.name')
-          .orderBy('t.id')
-          .execute();
-        const team =
-          request.body.teamId === undefined ? teams[0] : teams.find((t) => t.id === request.body.teamId);
-        if (!team) {
-          throw new HttpError(
-            request.body.teamId === undefined ? 'FORBIDDEN' : 'NOT_FOUND',
-            request.body.teamId === undefined
-              ? 'none of your teams may choose a segmentation'
-              : 'you are not in that team with a role that may choose its segmentation',
-            'body.teamId',
-          );
-        }
+        const team = await actingTeam(
+          store.db,
+          who,
+          request.body.teamId,
+          'rename_segments',
+          'choose a segmentation',
+        );
         await store.db
           .insertInto('segmentation_choices')
           .values({

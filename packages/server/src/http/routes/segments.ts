@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { resolveSegmentation, segmentationOf } from '../../runs/segmentations.ts';
 import { listSegmentNames, recordAudit, type Store, setSegmentName } from '../../store/index.ts';
+import { actingTeam, teamsOf } from '../actingTeam.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
 import { publishedReportOf, unknownSegmentation } from './segmentations.ts';
@@ -37,16 +38,6 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
     const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 
     const publishedReport = (orgId: string, datasetId: string) => publishedReportOf(store, orgId, datasetId);
-    const teamsOf = async (orgId: string, userId: string) =>
-      store.db
-        .selectFrom('memberships as m')
-        .innerJoin('teams as t', 't.id', 'm.team_id')
-        .select(['t.id', 't.name', 'm.role'])
-        .where('m.org_id', '=', orgId)
-        .where('m.user_id', '=', userId)
-        .orderBy('t.name')
-        .execute();
-
     app.get(
       '/api/datasets/:datasetId/segments',
       {
@@ -88,7 +79,7 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
         });
         const shown = segmentationOf(report, segmentation);
         if (!shown) throw unknownSegmentation(report, segmentation, 'query.segmentation');
-        const mine = new Set((await teamsOf(who.orgId, who.userId)).map((t) => t.id));
+        const mine = new Set((await teamsOf(store.db, who)).map((t) => t.id));
         const teamNames = new Map(
           (
             await store.db
@@ -178,19 +169,13 @@ export function segmentRoutes(store: Store): FastifyPluginAsyncZod {
             'path.segmentId',
           );
         }
-        // The team must be one where the person may rename segments.
-        const teams = (await teamsOf(who.orgId, who.userId)).filter((t) => t.role !== 'support');
-        const team =
-          request.body.teamId === undefined ? teams[0] : teams.find((t) => t.id === request.body.teamId);
-        if (!team) {
-          throw new HttpError(
-            request.body.teamId === undefined ? 'FORBIDDEN' : 'NOT_FOUND',
-            request.body.teamId === undefined
-              ? 'none of your teams may rename segments'
-              : 'you are not in that team with a role that may rename segments',
-            'body.teamId',
-          );
-        }
+        const team = await actingTeam(
+          store.db,
+          who,
+          request.body.teamId,
+          'rename_segments',
+          'rename segments',
+        );
         const row = await setSegmentName(store.db, {
           orgId: who.orgId,
           runId,
