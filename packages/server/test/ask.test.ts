@@ -240,6 +240,48 @@ for (const kind of STORE_KINDS) {
       expect(asked.sort()).toEqual(['INSERT INTO scores VALUES (1)', theirs].sort());
     });
 
+    it('POST /ask is limited per organisation and minute: 429 with Retry-After, saying when; other organisations and the SQL console go on', async () => {
+      const limited = await buildApp({
+        store,
+        dataDir,
+        runs: { start: false },
+        campaigns: { start: false },
+        ask: { perMinute: 2 },
+      });
+      try {
+        const ask = (who: 'a' | 'b') =>
+          limited.inject({
+            method: 'POST',
+            url: `/api/runs/${orgs[who].runId}/ask`,
+            headers: { authorization: `Bearer ${orgs[who].token}` },
+            payload: { question: 'How many customers?' },
+          });
+        llm.reply('Thirty.', 'Thirty.');
+        expect((await ask('a')).statusCode).toBe(200);
+        expect((await ask('a')).statusCode).toBe(200);
+        const before = llm.requests.length;
+        const third = await ask('a');
+        expect(third.statusCode).toBe(429);
+        expect(Number(third.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(Number(third.headers['retry-after'])).toBeLessThanOrEqual(60);
+        expect(third.json().error.message).toMatch(
+          /asked 2 questions in the last minute.*ask again in \d+ s/,
+        );
+        expect(llm.requests.length).toBe(before);
+        // Organisation b has no model: its questions cost nothing and are not counted.
+        for (let i = 0; i < 3; i++) expect((await ask('b')).json().status).toBe('not_configured');
+        const sql = await limited.inject({
+          method: 'POST',
+          url: `/api/runs/${orgs.a.runId}/sql`,
+          headers: { authorization: `Bearer ${orgs.a.token}` },
+          payload: { sql: 'SELECT count(*) FROM assignments' },
+        });
+        expect(sql.statusCode, sql.body).toBe(200);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('POST /ask with no model set up: 200 not_configured, saying what one would add', async () => {
       const before = llm.requests.length;
       const res = await call('b', 'POST', `/api/runs/${orgs.b.runId}/ask`, {

@@ -78,6 +78,8 @@ export interface AppOptions {
    * callbacks, unsubscribe links); without it, the address a request came to.
    */
   campaigns?: Omit<SendJobsOptions, 'store'> & { start?: boolean };
+  /** Questions to the organisation's model per organisation per minute (default 20): each costs model calls. */
+  ask?: { perMinute?: number };
 }
 
 /** A route of the API and who may call it. */
@@ -190,7 +192,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (options.runs?.start !== false) app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => jobs.stop());
   await app.register(runRoutes(options.store, jobs, dataDir));
-  await app.register(askRoutes(options.store, dataDir));
+  await app.register(askRoutes(options.store, dataDir, options.ask));
   await app.register(planRoutes(options.store, dataDir));
   await app.register(runCompareRoutes(options.store));
   await app.register(churnByPlaceRoutes(options.store, dataDir));

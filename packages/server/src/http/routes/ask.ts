@@ -69,8 +69,30 @@ const SETUP =
  * checker). Everyone who may look up customers may use them; a refused statement is in the audit
  * log (`sql_refused`).
  */
-export function askRoutes(store: Store, dataDir: string): FastifyPluginAsyncZod {
+/** Questions to the model per organisation per minute, unless the app is told otherwise. */
+export const DEFAULT_ASKS_PER_MINUTE = 20;
+
+export function askRoutes(
+  store: Store,
+  dataDir: string,
+  options: { perMinute?: number } = {},
+): FastifyPluginAsyncZod {
   return async (app) => {
+    const perMinute = options.perMinute ?? DEFAULT_ASKS_PER_MINUTE;
+    // When each organisation's recent questions were asked (this process: a sliding minute).
+    const asked = new Map<string, number[]>();
+    /** Counts a question, or says in how many seconds the organisation may ask again. */
+    const admit = (orgId: string): number | null => {
+      const now = Date.now();
+      const recent = (asked.get(orgId) ?? []).filter((t) => now - t < 60_000);
+      if (recent.length >= perMinute) {
+        asked.set(orgId, recent);
+        return Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000));
+      }
+      recent.push(now);
+      asked.set(orgId, recent);
+      return null;
+    };
     const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 
     /** The run's SQL session: the organisation's own run only, once its folder is complete. */
@@ -253,10 +275,11 @@ export function askRoutes(store: Store, dataDir: string): FastifyPluginAsyncZod 
               rounds: z.number(),
             }),
             ...errors,
+            429: errorBodySchema,
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const who = principalOf(request);
         const sql = await openRun(who.orgId, request.params.runId);
         try {
@@ -270,6 +293,18 @@ export function askRoutes(store: Store, dataDir: string): FastifyPluginAsyncZod 
               model: keyError.model,
               rounds: 0,
             };
+          }
+          // Each question costs model calls: a limit per organisation (a question with no model
+          // or an unreadable key costs nothing and is not counted).
+          if (llm) {
+            const wait = admit(who.orgId);
+            if (wait !== null) {
+              reply.header('retry-after', String(wait));
+              throw new HttpError(
+                'TOO_MANY_REQUESTS',
+                `your organisation asked ${perMinute} questions in the last minute, the most allowed; ask again in ${wait} s (the SQL console has no such limit)`,
+              );
+            }
           }
           // Loaded on first use: the SDK costs a few tenths of a second.
           const { askData } = await import('@clientele/analytics/ask');
