@@ -15,6 +15,7 @@ import {
 import type { Action, Me } from '../src/api/types.ts';
 import { Layout } from '../src/app/Layout.tsx';
 import { SessionContext } from '../src/app/session.ts';
+import { CampaignNotice } from '../src/features/campaigns/CampaignPage.tsx';
 import { CampaignTable } from '../src/features/campaigns/CampaignTable.tsx';
 import { SecretsUnreadable } from '../src/features/campaigns/ChannelSettingsPage.tsx';
 import { CopyProblems, WriterNote } from '../src/features/campaigns/CopyProblems.tsx';
@@ -421,5 +422,28 @@ describe('channel settings: secrets under another key', () => {
     expect(
       text(render(createElement(SecretsUnreadable, { settings: settings(null) }), 'en')).trim(),
     ).not.toMatch(/secrets|key/);
+  });
+});
+
+describe('campaign notice', () => {
+  it("says the outbox fallback in the reader's language, not the server's English; another notice as written", () => {
+    const outbox = {
+      notice: 'WhatsApp (Twilio) is not configured for your organisation: ...',
+      provider: 'outbox',
+      channel: 'whatsapp',
+    } as const;
+    expect(text(render(createElement(CampaignNotice, { campaign: outbox }), 'es'))).toMatch(
+      /bandeja de salida/,
+    );
+    expect(text(render(createElement(CampaignNotice, { campaign: outbox }), 'pt'))).toMatch(
+      /caixa de saída/i,
+    );
+    expect(text(render(createElement(CampaignNotice, { campaign: outbox }), 'en'))).toMatch(
+      /No WhatsApp provider is configured: the messages go to the outbox/,
+    );
+    const other = { notice: 'Sent through Twilio.', provider: 'twilio', channel: 'sms' } as const;
+    expect(text(render(createElement(CampaignNotice, { campaign: other }), 'es'))).toContain(
+      'Sent through Twilio.',
+    );
   });
 });

@@ -47,6 +47,27 @@ export function CampaignPage({ id }: { id: string }) {
   );
 }
 
+/**
+ * What the send said about where the messages went, in the reader's language when it is the
+ * outbox fallback (the server's notice is in English), else as the server wrote it.
+ */
+export function CampaignNotice({
+  campaign,
+}: {
+  campaign: Pick<Campaign, 'notice' | 'provider' | 'channel'>;
+}) {
+  const { t } = useTranslation();
+  if (!campaign.notice) return null;
+  const outbox = campaign.provider === 'outbox';
+  return (
+    <Alert color={outbox ? 'yellow' : 'blue'} data-testid="campaign-notice">
+      {outbox
+        ? t('distribution.outbox', { channel: t(`channels.kinds.${campaign.channel}`) })
+        : campaign.notice}
+    </Alert>
+  );
+}
+
 function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
@@ -93,11 +114,7 @@ function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged: 
           </Paper>
         ))}
       </SimpleGrid>
-      {campaign.notice && (
-        <Alert color={campaign.provider === 'outbox' ? 'yellow' : 'blue'} data-testid="campaign-notice">
-          {campaign.notice}
-        </Alert>
-      )}
+      <CampaignNotice campaign={campaign} />
       {campaign.provider && (
         <Text size="sm" data-testid="campaign-provider">
           {t('campaigns.provider', { provider: t(`campaigns.providers.${campaign.provider}`) })}{' '}
