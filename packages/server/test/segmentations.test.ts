@@ -295,7 +295,7 @@ for (const kind of STORE_KINDS) {
       expect(unknown.json().error.field).toBe('body.filter.segmentation');
     });
 
-    it("a run started without a config keeps the dataset's latest parameters, its segmentations too", async () => {
+    it("a run or schedule made without a config keeps the dataset's latest parameters, its segmentations too", async () => {
       const config = {
         segmentation: { algorithm: 'kmeans', k: 4 },
         segmentations: [{ id: 'pca', space: 'pca' }],
@@ -306,6 +306,19 @@ for (const kind of STORE_KINDS) {
       const again = await call('POST', `/api/datasets/${datasetId}/runs`, {}, dataToken);
       expect(again.status, again.body).toBe(202);
       expect(again.json().config).toEqual(config);
+      const schedule = await call(
+        'POST',
+        `/api/datasets/${datasetId}/schedules`,
+        { cron: '0 3 1 * *' },
+        dataToken,
+      );
+      expect(schedule.status, schedule.body).toBe(201);
+      const row = await store.db
+        .selectFrom('schedules')
+        .select('config')
+        .where('id', '=', schedule.json().id)
+        .executeTakeFirstOrThrow();
+      expect(row.config).toEqual(config);
       const bad = await call(
         'POST',
         `/api/datasets/${datasetId}/runs`,

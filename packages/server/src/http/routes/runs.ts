@@ -86,6 +86,21 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
       if (!d || d.deleted_at !== null) throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
       return d;
     };
+    /**
+     * The parameters of the dataset's latest run: analysing again (on demand or on a schedule)
+     * keeps what a team set (other segmentations, a fixed k) unless it gives others.
+     */
+    const latestConfig = async (orgId: string, datasetId: string): Promise<JsonObject | undefined> =>
+      (
+        await store.db
+          .selectFrom('runs')
+          .select('config')
+          .where('org_id', '=', orgId)
+          .where('dataset_id', '=', datasetId)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .executeTakeFirst()
+      )?.config;
     const checkConfig = (config: unknown): JsonObject => {
       try {
         parseRunConfig(config ?? {}, 'config');
@@ -134,20 +149,9 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
       async (request, reply) => {
         const who = principalOf(request);
         await datasetOf(who.orgId, request.params.datasetId);
-        // Analysing again keeps the parameters a team set (other segmentations, a fixed k): a
-        // run without a config takes the dataset's latest run's.
-        const latest =
-          request.body?.config === undefined
-            ? await store.db
-                .selectFrom('runs')
-                .select('config')
-                .where('org_id', '=', who.orgId)
-                .where('dataset_id', '=', request.params.datasetId)
-                .orderBy('created_at', 'desc')
-                .orderBy('id', 'desc')
-                .executeTakeFirst()
-            : undefined;
-        const config = checkConfig(request.body?.config ?? latest?.config);
+        const config = checkConfig(
+          request.body?.config ?? (await latestConfig(who.orgId, request.params.datasetId)),
+        );
         const plan = checkPlan(request.body?.plan);
         const run = await jobs.enqueue({
           orgId: who.orgId,
@@ -381,6 +385,8 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
         schema: {
           summary: 'Re-analyse a dataset on a cron schedule (UTC), e.g. "0 3 1 * *" monthly',
           tags: ['runs'],
+          description:
+            "config: the runs' parameters; without it, those of the dataset's latest run when the schedule is made, else the defaults.",
           params: z.strictObject({ datasetId: idParam }),
           body: z.strictObject({
             cron: z.string().trim().min(9).max(100),
@@ -392,7 +398,9 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
       async (request, reply) => {
         const who = principalOf(request);
         await datasetOf(who.orgId, request.params.datasetId);
-        const config = checkConfig(request.body.config);
+        const config = checkConfig(
+          request.body.config ?? (await latestConfig(who.orgId, request.params.datasetId)),
+        );
         let next: Date;
         try {
           next = nextRunAt(request.body.cron, new Date());
