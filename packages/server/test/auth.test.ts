@@ -626,6 +626,14 @@ for (const kind of STORE_KINDS) {
         }),
         'POST /api/campaigns': async () => ({ payload: campaignBody }),
         'POST /api/campaigns/:id/send': async () => ({ url: `/api/campaigns/${await draft()}/send` }),
+        'POST /api/campaigns/:id/attachment': async () => ({
+          url: `/api/campaigns/${await draft()}/attachment?name=perm.gif`,
+          payload: Buffer.from('GIF89a-perm'),
+          headers: { 'content-type': 'image/gif' },
+        }),
+        'DELETE /api/campaigns/:id/attachment': async () => ({
+          url: `/api/campaigns/${await draft()}/attachment`,
+        }),
         'GET /api/campaigns': async () => ({ url: '/api/campaigns?page=1&mine=1' }),
         'GET /api/campaigns/:id': async () => ({ url: `/api/campaigns/${queued.id}` }),
         'GET /api/campaigns/:id/deliveries': async () => ({ url: `/api/campaigns/${queued.id}/deliveries` }),

@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseIntOption } from '../options.ts';
 
 interface WorkFlags {
   dataDir?: string;
+  filesDir?: string;
   databaseUrl?: string;
   publicUrl?: string;
   untilIdle?: boolean;
@@ -11,6 +13,8 @@ interface WorkFlags {
 }
 
 const DEFAULT_DATA_DIR = '.clientele/data';
+/** As `clientele serve`: where the server keeps uploaded files (campaign attachments among them). */
+const DEFAULT_FILES_DIR = '.clientele/files';
 
 export function registerCampaigns(program: Command): void {
   const campaigns = program.command('campaigns').description('campaign tools that run beside the server');
@@ -26,6 +30,10 @@ export function registerCampaigns(program: Command): void {
     .option(
       '--database-url <url>',
       'a PostgreSQL server instead of the embedded store (default: $DATABASE_URL if set)',
+    )
+    .option(
+      '--files-dir <folder>',
+      `the server's files folder, where campaign attachments are read from (default: <data-dir>/files with the embedded store, ${DEFAULT_FILES_DIR} with PostgreSQL)`,
     )
     .option(
       '--public-url <url>',
@@ -64,6 +72,8 @@ async function runWork(flags: WorkFlags): Promise<void> {
   const jobs = new SendJobs({
     store,
     pollMs: flags.pollMs,
+    filesDir:
+      flags.filesDir ?? (databaseUrl ? DEFAULT_FILES_DIR : join(flags.dataDir ?? DEFAULT_DATA_DIR, 'files')),
     ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
   });
   await jobs.start();

@@ -55,6 +55,7 @@ export class OutboxChannel implements Channel {
         to_address: message.to,
         subject: message.subject ?? null,
         body: message.body,
+        attachment_name: message.attachment?.name ?? null,
       })
       .onConflict((oc) => oc.columns(['campaign_id', 'customer_id']).doNothing())
       .execute();

@@ -2,6 +2,7 @@ import { stratifiedHoldout } from '@clientele/ml';
 import { type Kysely, sql } from 'kysely';
 import { getChannelSettings } from '../store/repos/channelSettings.ts';
 import type { Campaign, Database } from '../store/schema.ts';
+import { storedAttachment } from './attachments.ts';
 import {
   type AudienceFilter,
   audienceCounts,
@@ -11,7 +12,7 @@ import {
 } from './audience.ts';
 import { firstNameOf, renderMessage } from './copy/variables.ts';
 import { idempotencyKey } from './outboxChannel.ts';
-import { outboxNotice, providerFor } from './settings.ts';
+import { outboxNotice, providerFor, smsAttachmentNotice } from './settings.ts';
 import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from './unsubscribeToken.ts';
 
 /** Why a campaign could not be queued; the route maps each code to a status. */
@@ -131,7 +132,10 @@ export async function queueCampaign(
         queued_at: sql<Date>`now()`,
         run_id: runId,
         provider,
-        notice: provider === 'outbox' ? outboxNotice(campaign.channel) : null,
+        notice: noticeOf(
+          provider === 'outbox' ? outboxNotice(campaign.channel) : null,
+          campaign.channel === 'sms' && storedAttachment(campaign.attachment) ? smsAttachmentNotice() : null,
+        ),
         audience: members.length,
         opted_out: counts.optedOut,
         missing_contact: counts.missingContact,
@@ -140,4 +144,10 @@ export async function queueCampaign(
       .returningAll()
       .executeTakeFirstOrThrow();
   });
+}
+
+/** The notices of a send as one text, or null when there is none. */
+function noticeOf(...parts: (string | null)[]): string | null {
+  const text = parts.filter((p): p is string => p !== null).join(' ');
+  return text === '' ? null : text;
 }

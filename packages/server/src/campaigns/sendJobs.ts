@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { access } from 'node:fs/promises';
 import { sql } from 'kysely';
 import type { Store } from '../store/index.ts';
 import { openCampaigns } from '../store/repos/campaigns.ts';
 import { getChannelSettings } from '../store/repos/channelSettings.ts';
 import type { Campaign, Delivery, RateLimits } from '../store/schema.ts';
+import { attachmentPath, storedAttachment } from './attachments.ts';
 import { type ChannelFactory, ChannelsFor } from './channelsFor.ts';
+import { MEDIA_LINK_DAYS, mediaSecret, mediaUrl, signMedia } from './mediaToken.ts';
 import { OutboxChannel } from './outboxChannel.ts';
 import { reserveSendSlot } from './sendRate.ts';
 import { DEFAULT_RATE_LIMITS } from './settings.ts';
-import type { Channel, ChannelKind, OutgoingMessage, SendOutcome } from './types.ts';
+import type { Channel, ChannelKind, MessageAttachment, OutgoingMessage, SendOutcome } from './types.ts';
 import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from './unsubscribeToken.ts';
 
 export interface SendJobsOptions {
@@ -35,6 +38,11 @@ export interface SendJobsOptions {
   exclusive?: boolean;
   /** Where providers report status (Twilio StatusCallback): `<publicUrl>/api/webhooks/twilio/<orgId>/status`. */
   publicUrl?: string;
+  /**
+   * The server's files folder (its `dataDir`): campaign attachments are read from
+   * `<filesDir>/attachments/`. Without it, a campaign with an attachment cannot go by e-mail.
+   */
+  filesDir?: string;
   /** Makes SMTP and Twilio channels (tests hand in their own). */
   channels?: ChannelFactory;
   /** Called after each round and each recovered row (tests, progress). */
@@ -98,6 +106,8 @@ export class SendJobs {
   private stopped = true;
   private again = false;
   private unsubscribeSecret: string | undefined;
+  private mediaSecret: string | undefined;
+  private readonly filesDir: string | undefined;
 
   constructor(options: SendJobsOptions) {
     this.store = options.store;
@@ -111,6 +121,7 @@ export class SendJobs {
     this.staleMs = options.staleMs ?? 15_000;
     this.exclusive = options.exclusive ?? options.store.kind === 'pglite';
     this.publicUrl = options.publicUrl;
+    this.filesDir = options.filesDir;
     this.onEvent = options.onEvent ?? (() => {});
     this.channels = new ChannelsFor(options.store.db, options.store.secrets, options.channels);
   }
@@ -189,7 +200,10 @@ export class SendJobs {
 
   private async work(): Promise<void> {
     await this.heartbeat();
-    if (this.publicUrl) this.unsubscribeSecret ??= await unsubscribeSecret(this.store.db);
+    if (this.publicUrl) {
+      this.unsubscribeSecret ??= await unsubscribeSecret(this.store.db);
+      this.mediaSecret ??= await mediaSecret(this.store.db);
+    }
     await this.recover();
     for (;;) {
       if (this.stopped) return;
@@ -354,6 +368,7 @@ export class SendJobs {
       return rows.length;
     }
     const rate = await this.rateOf(campaign.org_id, campaign.channel);
+    const problem = await this.attachmentProblem(campaign, channel);
     rows.sort((a, b) => (a.customer_id < b.customer_id ? -1 : 1));
     let next = 0;
     const lane = async (): Promise<void> => {
@@ -364,7 +379,7 @@ export class SendJobs {
         const wait = await reserveSendSlot(this.store.db, campaign.org_id, campaign.channel, rate);
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (this.stopped) return;
-        await this.deliver(campaign, channel, row);
+        await this.deliver(campaign, channel, row, problem);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, lane));
@@ -376,8 +391,55 @@ export class SendJobs {
     return settings.rate_limits[channel] ?? this.rateLimits[channel];
   }
 
-  private message(campaign: Campaign, row: Delivery): OutgoingMessage {
+  /**
+   * The campaign's attachment as its channel sends it: e-mail and WhatsApp carry it, SMS does not
+   * (MMS is not everywhere). The same for every attempt, so a message sent again after a crash
+   * carries the same file (the campaign's attachment cannot change once it left the draft).
+   */
+  private attachmentOf(campaign: Campaign): MessageAttachment | undefined {
+    const stored = storedAttachment(campaign.attachment);
+    if (!stored || campaign.channel === 'sms') return undefined;
     return {
+      name: stored.name,
+      type: stored.type,
+      bytes: stored.bytes,
+      path: this.filesDir ? attachmentPath(this.filesDir, campaign.org_id, campaign.id, stored) : '',
+      ...(this.publicUrl && this.mediaSecret
+        ? {
+            url: mediaUrl(
+              this.publicUrl,
+              signMedia(this.mediaSecret, {
+                orgId: campaign.org_id,
+                campaignId: campaign.id,
+                file: stored.file,
+                expires: Math.floor(Date.now() / 1000) + MEDIA_LINK_DAYS * 86_400,
+              }),
+            ),
+          }
+        : {}),
+    };
+  }
+
+  /** Why this worker cannot send the campaign's attachment by e-mail (a temporary failure), if it cannot. */
+  private async attachmentProblem(campaign: Campaign, channel: Channel): Promise<string | undefined> {
+    if (channel.kind !== 'email' || channel instanceof OutboxChannel) return undefined;
+    const attachment = this.attachmentOf(campaign);
+    if (!attachment) return undefined;
+    if (!attachment.path) {
+      return "This send worker has no files folder to read the attachment from: start it with --files-dir (the server's).";
+    }
+    try {
+      await access(attachment.path);
+      return undefined;
+    } catch {
+      return `The attachment "${attachment.name}" is not in this worker's files folder (${attachment.path}): give it the server's folder with --files-dir.`;
+    }
+  }
+
+  private message(campaign: Campaign, row: Delivery): OutgoingMessage {
+    const attachment = this.attachmentOf(campaign);
+    return {
+      ...(attachment ? { attachment } : {}),
       channel: campaign.channel,
       to: row.to_address,
       ...(row.subject === null ? {} : { subject: row.subject }),
@@ -405,7 +467,12 @@ export class SendJobs {
   }
 
   /** Hands one claimed row to its channel and records the outcome. */
-  private async deliver(campaign: Campaign, channel: Channel, row: Delivery): Promise<void> {
+  private async deliver(
+    campaign: Campaign,
+    channel: Channel,
+    row: Delivery,
+    problem?: string,
+  ): Promise<void> {
     const message = this.message(campaign, row);
     const key = { campaignId: row.campaign_id, customerId: row.customer_id };
     if (channel instanceof OutboxChannel) {
@@ -442,12 +509,12 @@ export class SendJobs {
     if (!handed) return; // taken from us (we were taken for stopped): not ours to send any more
     let outcome: SendOutcome;
     try {
-      outcome = await channel.send(message);
+      outcome = problem ? { status: 'temporary_failure', error: problem } : await channel.send(message);
     } catch (err) {
       outcome = { status: 'temporary_failure', error: (err as Error).message };
     }
     // A dropped connection may hide a message the provider took: ask before sending it again.
-    if (outcome.status === 'temporary_failure' && channel.reconcile) {
+    if (outcome.status === 'temporary_failure' && channel.reconcile && !problem) {
       const found = await channel.reconcile(message, new Date(Date.now() - 60_000)).catch(() => undefined);
       if (found?.found) outcome = { status: 'sent', providerId: found.providerId };
     }

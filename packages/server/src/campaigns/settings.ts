@@ -90,3 +90,8 @@ export function outboxNotice(channel: ChannelKind): string {
     channel === 'email' ? 'E-mail (SMTP)' : channel === 'sms' ? 'SMS (Twilio)' : 'WhatsApp (Twilio)';
   return `${what} is not configured for your organisation: the messages are kept in the outbox instead of being sent. A manager can set it up under Campaigns > Channels.`;
 }
+
+/** What the send says of an SMS campaign with an attachment: it goes without it. */
+export function smsAttachmentNotice(): string {
+  return 'SMS messages are sent without the attachment: picture messages (MMS) reach phones in only a few countries (such as the US and Canada), so the attachment goes by e-mail and WhatsApp only.';
+}

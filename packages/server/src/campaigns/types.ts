@@ -60,6 +60,23 @@ export interface OutgoingMessage {
   statusCallbackUrl?: string;
   /** E-mail: the recipient's unsubscribe link, also sent as the List-Unsubscribe header. */
   unsubscribeUrl?: string;
+  /**
+   * The campaign's image or PDF. E-mail attaches the file at `path`; WhatsApp sends `url` (a
+   * signed link to the server that Twilio fetches) as MediaUrl; SMS goes without it.
+   */
+  attachment?: MessageAttachment;
+}
+
+/** An attachment as a channel sends it. */
+export interface MessageAttachment {
+  name: string;
+  /** image/png, image/jpeg, image/gif or application/pdf. */
+  type: string;
+  bytes: number;
+  /** The stored file, for channels that send the bytes themselves (SMTP). */
+  path: string;
+  /** Where a provider fetches it (`<publicUrl>/media/<token>`), when the server has a public URL. */
+  url?: string;
 }
 
 /** What a provider said about one send. Temporary failures are retried with backoff. */

@@ -729,6 +729,15 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_campaign_attachments': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // A campaign's one attachment (an image or a PDF): { name, type, bytes, sha256, file }, the
+      // file kept under <dataDir>/attachments/<orgId>/<campaignId>/; null when it has none.
+      await db.schema.alterTable('campaigns').addColumn('attachment', 'jsonb').execute();
+      // The attachment's name with a message kept in the outbox (null: none went with it).
+      await db.schema.alterTable('outbox_messages').addColumn('attachment_name', 'text').execute();
+    },
+  },
 };
 
 /** Hands the in-code migrations to Kysely's Migrator. */

@@ -376,6 +376,8 @@ export interface CampaignsTable {
   created_at: CreatedAt;
   queued_at: MaybeTime;
   sent_at: MaybeTime;
+  /** The one attachment, `StoredAttachment` of campaigns/attachments.ts (`0011_campaign_attachments`). */
+  attachment: ColumnType<unknown | null, JsonText | null | undefined, JsonText | null>;
 }
 
 /** One recipient of a campaign; (campaign, customer) is its idempotency key (`0005_campaigns`). */
@@ -426,6 +428,8 @@ export interface OutboxMessagesTable {
   subject: string | null;
   body: string;
   at: CreatedAt;
+  /** The name of the attachment that went with it (`0011_campaign_attachments`). */
+  attachment_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A customer who asked to hear no more, per organisation (`0005_campaigns`). */

@@ -25,10 +25,23 @@ export interface SinkMessage {
   headers: Record<string, string>;
   messageId: string | undefined;
   subject: string | undefined;
-  /** The body, decoded from quoted-printable or base64 (single-part messages). */
+  /** The body, decoded from quoted-printable or base64 (single-part messages; the text part of a multipart one). */
   text: string;
+  /** The parts of a multipart message sent as attachments (Content-Disposition with a filename), decoded. */
+  attachments: SinkAttachment[];
   /** 1-based number of the SMTP connection it came on. */
   session: number;
+}
+
+export interface SinkAttachment {
+  filename: string;
+  /** The part's Content-Type, parameters left out. */
+  contentType: string;
+  /** Its Content-Transfer-Encoding as sent (nodemailer sends base64). */
+  encoding: string;
+  /** The encoded text of the part, as it came. */
+  encoded: string;
+  content: Buffer;
 }
 
 export interface SinkFailure {
@@ -113,6 +126,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const { headers, body } = splitMessage(raw);
+        const parts = multipartParts(headers['content-type'], body);
+        const textPart = parts.find((p) =>
+          (p.headers['content-type'] ?? 'text/plain').startsWith('text/plain'),
+        );
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -120,7 +137,26 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           headers,
           messageId: headers['message-id'],
           subject: headers['subject'],
-          text: decodeBody(body, headers['content-transfer-encoding']),
+          text: textPart
+            ? decodeBody(textPart.body, textPart.headers['content-transfer-encoding'])
+            : decodeBody(body, headers['content-transfer-encoding']),
+          attachments: parts.flatMap((p) => {
+            const filename = /filename="?([^";]+)"?/.exec(p.headers['content-disposition'] ?? '')?.[1];
+            if (filename === undefined) return [];
+            const encoding = (p.headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
+            return [
+              {
+                filename,
+                contentType: (p.headers['content-type'] ?? '').split(';')[0]!.trim(),
+                encoding,
+                encoded: p.body,
+                content:
+                  encoding === 'base64'
+                    ? Buffer.from(p.body.replace(/\s+/g, ''), 'base64')
+                    : Buffer.from(p.body, 'latin1'),
+              },
+            ];
+          }),
           session: sessionNumbers.get(session.id) ?? 0,
         });
         callback();
@@ -160,6 +196,26 @@ function splitMessage(raw: string): { headers: Record<string, string>; body: str
       headers[line.slice(0, colon).trim().toLowerCase()] = decodeWords(line.slice(colon + 1).trim());
   }
   return { headers, body };
+}
+
+/** The parts of a multipart body (nested multiparts flattened); none for a single-part message. */
+function multipartParts(
+  contentType: string | undefined,
+  body: string,
+): { headers: Record<string, string>; body: string }[] {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (!contentType?.toLowerCase().startsWith('multipart/') || !boundary) return [];
+  const chunks = body.split(`--${boundary}`).slice(1);
+  const parts: { headers: Record<string, string>; body: string }[] = [];
+  for (const chunk of chunks) {
+    if (chunk.startsWith('--')) break; // the closing delimiter
+    const part = splitMessage(chunk.replace(/^\r\n/, ''));
+    const inner = part.body.replace(/\r\n$/, '');
+    const nested = multipartParts(part.headers['content-type'], inner);
+    if (nested.length > 0) parts.push(...nested);
+    else parts.push({ headers: part.headers, body: inner });
+  }
+  return parts;
 }
 
 function decodeBody(body: string, encoding: string | undefined): string {

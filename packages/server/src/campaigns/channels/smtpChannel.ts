@@ -35,6 +35,8 @@ export interface SmtpChannelOptions {
  * - The Message-ID is derived from the idempotency key, so a message sent again after a crash
  *   carries the same id (receiving systems may fold the two; nothing in SMTP promises it).
  * - `unsubscribeUrl` becomes the List-Unsubscribe header.
+ * - `attachment` is attached (its file read from `path`, sent base64 with its name and type); a
+ *   resend after a crash carries the same file.
  * - Outcomes: a 4xx reply is temporary (mailbox busy, greylisting), a 5xx permanent (no such
  *   mailbox); an unreachable relay or a dropped connection is temporary. A refused login (535) is
  *   temporary too: it is the settings that are wrong, not the recipient, and failing every
@@ -81,6 +83,17 @@ export function smtpChannel(settings: SmtpChannelSettings, options: SmtpChannelO
           text: message.body,
           messageId: messageIdFor(message.idempotencyKey, domain),
           headers,
+          ...(message.attachment
+            ? {
+                attachments: [
+                  {
+                    filename: message.attachment.name,
+                    path: message.attachment.path,
+                    contentType: message.attachment.type,
+                  },
+                ],
+              }
+            : {}),
         });
         if (info.rejected.length > 0) {
           return { status: 'permanent_failure', error: `The relay refused ${message.to}: ${info.response}` };

@@ -54,7 +54,8 @@ const SKEW_MS = 5 * 60_000;
  * WhatsApp or SMS over the Twilio Messages API, with fetch: POST
  * `{baseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json`, form-encoded To, From, Body and
  * StatusCallback, HTTP basic auth with the account SID and auth token; the JSON reply's `sid` is
- * the provider id. WhatsApp addresses are `whatsapp:+E164`.
+ * the provider id. WhatsApp addresses are `whatsapp:+E164`. A WhatsApp message's attachment goes
+ * as MediaUrl (its signed public URL, which Twilio fetches); an SMS is sent without it.
  *
  * Outcomes: 429 and 5xx are temporary (Retry-After honoured); other 4xx are permanent, with
  * Twilio's error code and message ("Twilio 21211: Invalid 'To' Phone Number"), except a refused
@@ -118,6 +119,18 @@ export function twilioChannel(
       if (kind === 'sms' && sender.startsWith('MG')) form.set('MessagingServiceSid', sender);
       else form.set('From', address(kind, bare(sender)));
       if (message.statusCallbackUrl) form.set('StatusCallback', message.statusCallbackUrl);
+      // WhatsApp carries the image or PDF: Twilio fetches it from the URL. SMS goes without
+      // (MMS takes MediaUrl only in some countries; see campaigns/README.md).
+      if (kind === 'whatsapp' && message.attachment) {
+        if (!message.attachment.url) {
+          return {
+            status: 'temporary_failure',
+            error:
+              'The attachment needs a public URL Twilio can fetch it from: start the server (or `clientele campaigns work`) with --public-url.',
+          };
+        }
+        form.set('MediaUrl', message.attachment.url);
+      }
 
       let res: Response;
       try {

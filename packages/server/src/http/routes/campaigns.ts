@@ -1,6 +1,7 @@
 import type { RunReport } from '@clientele/analytics';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ATTACHMENT_TYPES, storedAttachment } from '../../campaigns/attachments.ts';
 import {
   type AudienceFilter,
   audienceCounts,
@@ -121,6 +122,12 @@ export const campaignSchema = z
       .number()
       .describe('customers left out for want of an address for the channel (at send)'),
     counts: countsSchema,
+    attachment: z
+      .object({ name: z.string(), type: z.enum(ATTACHMENT_TYPES), bytes: z.number() })
+      .nullable()
+      .describe(
+        'the image or PDF it carries (e-mail attaches it, WhatsApp sends it as media, SMS goes without)',
+      ),
   })
   .meta({ id: 'Campaign' });
 
@@ -155,7 +162,13 @@ export function campaignBody(c: CampaignRow, counts: CampaignCounts): CampaignBo
     optedOut: c.opted_out,
     missingContact: c.missing_contact,
     counts,
+    attachment: attachmentBody(c.attachment),
   };
+}
+
+function attachmentBody(value: unknown): CampaignBody['attachment'] {
+  const a = storedAttachment(value);
+  return a ? { name: a.name, type: a.type, bytes: a.bytes } : null;
 }
 
 const problemSchema = z.object({ code: z.string(), message: z.string() });

@@ -63,6 +63,7 @@ export function outboxRoutes(store: Store): FastifyPluginAsyncZod {
                   subject: z.string().nullable(),
                   body: z.string(),
                   at: z.string(),
+                  attachment: z.string().nullable().describe('the name of the attachment that went with it'),
                 }),
               ),
               total: z.number(),

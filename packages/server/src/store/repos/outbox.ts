@@ -9,6 +9,8 @@ export interface OutboxMessage {
   subject: string | null;
   body: string;
   at: Date;
+  /** The name of the attachment that went with it. */
+  attachment: string | null;
 }
 
 /** The organisation's outbox, newest first, and its total. */
@@ -40,6 +42,7 @@ export async function listOutbox(
       subject: r.subject,
       body: r.body,
       at: r.at,
+      attachment: r.attachment_name,
     })),
     total: total.n,
   };
