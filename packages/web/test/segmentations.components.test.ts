@@ -25,6 +25,7 @@ import {
   segmentsOf,
 } from '../src/features/segments/segmentationsApi.ts';
 import { initI18n, type Language } from '../src/i18n/index.ts';
+import { formatFixed } from '../src/ui/format.ts';
 
 function render(element: ReactElement, language: Language): string {
   const i18n = initI18n(language);
@@ -376,5 +377,13 @@ describe('segmentations: what the page shows', () => {
       '1,00',
       '-0.03',
     ]);
+  });
+});
+
+describe('scores in the comparison', () => {
+  it('keep three decimals, so a column of silhouettes lines up (0.190, not 0.19)', () => {
+    expect(formatFixed('en', 0.19, 3)).toBe('0.190');
+    expect(formatFixed('es', 0.2, 3)).toBe('0,200');
+    expect(formatFixed('en', 0.4356, 3)).toBe('0.436');
   });
 });

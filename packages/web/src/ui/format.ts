@@ -20,6 +20,11 @@ export function formatNumber(locale: string, value: number, digits = 2): string 
   return numberFormat(locale, { maximumFractionDigits: digits }).format(value);
 }
 
+/** A score with exactly `digits` decimals, so a column of them lines up: 0.19 -> "0.190". */
+export function formatFixed(locale: string, value: number, digits: number): string {
+  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
 /** A share in [0, 1] as a percentage: 0.123 -> "12.3%" (en), "12,3 %" (es). */
 export function formatPercent(locale: string, share: number | null | undefined, digits = 1): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return '—';

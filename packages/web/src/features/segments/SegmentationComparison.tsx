@@ -1,7 +1,7 @@
 import { Badge, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SegmentationSummary } from '../../api/types.ts';
-import { formatInteger, formatNumber, formatPercent } from '../../ui/format.ts';
+import { formatFixed, formatInteger, formatPercent } from '../../ui/format.ts';
 
 /**
  * Every segmentation of the run side by side: its space, algorithm, k, the silhouette in its own
@@ -17,7 +17,7 @@ export function SegmentationComparison({
   locale: string;
 }) {
   const { t } = useTranslation();
-  const score = (v: number | null) => (v === null ? '—' : formatNumber(locale, v, 3));
+  const score = (v: number | null) => (v === null ? '—' : formatFixed(locale, v, 3));
   return (
     <Stack gap="xs">
       <Title order={4} id="segmentation-comparison-title">
