@@ -99,6 +99,18 @@ export interface Campaign {
   optedOut: number;
   missingContact: number;
   counts: CampaignCounts;
+  /** The image or PDF it carries (e-mail attaches it, WhatsApp sends it as media, SMS goes without). */
+  attachment?: CampaignAttachment | null;
+}
+
+/** What may be attached to a campaign: one image (PNG, JPEG, GIF) or PDF, at most 5 MiB. */
+export const ATTACHMENT_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'application/pdf'] as const;
+export const ATTACHMENT_LIMIT = 5 * 1024 * 1024;
+
+export interface CampaignAttachment {
+  name: string;
+  type: (typeof ATTACHMENT_TYPES)[number];
+  bytes: number;
 }
 
 export interface NewCampaign {
@@ -183,6 +195,8 @@ export interface OutboxMessage {
   subject: string | null;
   body: string;
   at: string;
+  /** The name of the attachment that went with it. */
+  attachment?: string | null;
 }
 
 export interface Contribution {
@@ -289,6 +303,25 @@ export function createCampaign(body: NewCampaign): Promise<Campaign> {
 
 export function sendCampaign(campaignId: string): Promise<Campaign | null> {
   return api(`/api/campaigns/${id(campaignId)}/send`, { method: 'POST' });
+}
+
+/**
+ * Attaches a file to a draft (replacing the one it had). A type the server does not take by name
+ * goes as application/octet-stream: the server reads the type from the file's first bytes.
+ */
+export function uploadAttachment(campaignId: string, file: File): Promise<Campaign> {
+  const type = (ATTACHMENT_TYPES as readonly string[]).includes(file.type)
+    ? file.type
+    : 'application/octet-stream';
+  return api(`/api/campaigns/${id(campaignId)}/attachment${query({ name: file.name })}`, {
+    method: 'POST',
+    body: file,
+    contentType: type,
+  });
+}
+
+export function removeAttachment(campaignId: string): Promise<Campaign> {
+  return api(`/api/campaigns/${id(campaignId)}/attachment`, { method: 'DELETE' });
 }
 
 export function listCampaigns(

@@ -733,6 +733,21 @@ export const en = {
     delete: 'Remove',
     deleteChart: 'Remove the chart {{title}}',
   },
+  attachments: {
+    title: 'Attachment',
+    attach: 'Attach an image or PDF',
+    replace: 'Replace it with another image or PDF',
+    pick: 'Choose a file',
+    limits:
+      'One PNG, JPEG or GIF image, or a PDF, of at most {{limit}}. E-mail attaches it; WhatsApp sends it with the message; SMS goes without it.',
+    current: '{{name}} ({{size}})',
+    none: 'No attachment.',
+    remove: 'Remove',
+    smsWithout:
+      'SMS messages are sent without the attachment: picture messages (MMS) reach phones in only a few countries.',
+    tooLarge: 'This file is {{size}}; an attachment may be at most {{limit}}.',
+    withMessage: 'Attached: {{name}}',
+  },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

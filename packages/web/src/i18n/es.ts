@@ -742,4 +742,19 @@ export const es: Translation = {
     delete: 'Quitar',
     deleteChart: 'Quitar el gráfico {{title}}',
   },
+  attachments: {
+    title: 'Adjunto',
+    attach: 'Adjuntar una imagen o un PDF',
+    replace: 'Reemplazarlo por otra imagen o PDF',
+    pick: 'Elige un archivo',
+    limits:
+      'Una imagen PNG, JPEG o GIF, o un PDF, de {{limit}} como máximo. El correo lo adjunta; WhatsApp lo envía con el mensaje; el SMS va sin él.',
+    current: '{{name}} ({{size}})',
+    none: 'Sin adjunto.',
+    remove: 'Quitar',
+    smsWithout:
+      'Los SMS se envían sin el adjunto: los mensajes con imagen (MMS) solo llegan a teléfonos de unos pocos países.',
+    tooLarge: 'Este archivo pesa {{size}}; un adjunto puede pesar como máximo {{limit}}.',
+    withMessage: 'Adjunto: {{name}}',
+  },
 };

@@ -740,4 +740,19 @@ export const pt: Translation = {
     delete: 'Remover',
     deleteChart: 'Remover o gráfico {{title}}',
   },
+  attachments: {
+    title: 'Anexo',
+    attach: 'Anexar uma imagem ou um PDF',
+    replace: 'Substituir por outra imagem ou PDF',
+    pick: 'Escolha um arquivo',
+    limits:
+      'Uma imagem PNG, JPEG ou GIF, ou um PDF, de no máximo {{limit}}. O e-mail o anexa; o WhatsApp o envia com a mensagem; o SMS vai sem ele.',
+    current: '{{name}} ({{size}})',
+    none: 'Sem anexo.',
+    remove: 'Remover',
+    smsWithout:
+      'Os SMS são enviados sem o anexo: mensagens com imagem (MMS) só chegam a telefones de poucos países.',
+    tooLarge: 'Este arquivo tem {{size}}; um anexo pode ter no máximo {{limit}}.',
+    withMessage: 'Anexo: {{name}}',
+  },
 };

@@ -8,6 +8,7 @@ import { useSession } from '../../app/session.ts';
 import { formatDateTime, formatInteger, formatPercent } from '../../ui/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../ui/States.tsx';
 import { useApi } from '../../ui/useApi.ts';
+import { CampaignAttachment } from './CampaignAttachment.tsx';
 import { CampaignStatusBadge } from './CampaignStatusBadge.tsx';
 import { DeliveryList } from './DeliveryList.tsx';
 import { FilterSummary } from './FilterSummary.tsx';
@@ -153,6 +154,7 @@ function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged: 
           <FilterSummary filter={campaign.filter} segmentNames={segmentNames} />
         </Card>
       </SimpleGrid>
+      <CampaignAttachment campaign={campaign} canEdit={can('send_campaigns')} onChanged={onChanged} />
       <Card withBorder>
         <Title order={4} mb="xs">
           {t('deliveries.title')}

@@ -83,6 +83,11 @@ export function OutboxPage() {
                         <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lineClamp={6}>
                           {m.body}
                         </Text>
+                        {m.attachment && (
+                          <Text size="xs" c="dimmed" data-testid="outbox-attachment">
+                            {t('attachments.withMessage', { name: m.attachment })}
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         <Anchor
