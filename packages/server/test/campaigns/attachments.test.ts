@@ -373,6 +373,56 @@ for (const kind of STORE_KINDS) {
       for (const p of smsPosts) expect(p.form).not.toHaveProperty('MediaUrl');
     });
 
+    it('after a crash between hand-over and record, the message sent again carries the same attachment', async () => {
+      // SMTP is configured by the e-mail test above. The app's worker is stopped while the scene is set.
+      const jobs = sendJobs(app);
+      await jobs.stop();
+      try {
+        const c = await create(org, {
+          channel: 'email',
+          subject: 'Again, {first_name}',
+          body: EMAIL_BODY,
+          filter: { segments: [2] },
+        });
+        const gif = fileOf('GIF89a', 9000);
+        expect((await attach(c.id, gif, 'image/gif', '?name=map.gif')).status).toBe(200);
+        expect((await call('POST', `/api/campaigns/${c.id}/send`)).status).toBe(202);
+        // A worker that stopped right after handing one message over, before recording the outcome.
+        const row = await store.db
+          .selectFrom('deliveries')
+          .select(['customer_id', 'to_address'])
+          .where('campaign_id', '=', c.id)
+          .where('status', '=', 'pending')
+          .orderBy('customer_id')
+          .executeTakeFirstOrThrow();
+        await store.db
+          .updateTable('deliveries')
+          .set({
+            status: 'sending',
+            claimed_by: 'w_0_stopped',
+            claimed_at: new Date(),
+            handed_at: new Date(),
+            attempts: 1,
+          })
+          .where('campaign_id', '=', c.id)
+          .where('customer_id', '=', row.customer_id)
+          .execute();
+        await jobs.start();
+        const done = await waitSent(c.id);
+        expect(done.status).toBe('sent');
+        expect(done.counts.uncertain).toBe(1);
+        const mine = sink.messages.filter((m) => m.subject?.startsWith('Again,'));
+        expect(mine).toHaveLength(done.counts.sent);
+        expect(sink.messagesTo(row.to_address)).toHaveLength(1);
+        for (const m of mine) {
+          expect(m.attachments.map((a) => a.filename)).toEqual(['map.gif']);
+          expect(m.attachments[0]!.content.equals(gif)).toBe(true);
+        }
+      } finally {
+        await jobs.start();
+      }
+    });
+
     it('a campaign without an attachment sends as before: no MediaUrl, no attachment part', async () => {
       const c = await create(other, { channel: 'email', subject: 'Hello', body: EMAIL_BODY });
       expect(c.attachment).toBeNull();
