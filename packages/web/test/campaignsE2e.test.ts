@@ -6,19 +6,11 @@
  * outbox), imports outcomes and sees the results, the history, the outbox and Home's
  * contributions. Screenshots of each page go to CLIENTELE_SCREENSHOTS or a temporary folder.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, navLink, savedScreenshot, signedInPage, type WatchedPage } from './browser.ts';
-import {
-  type ApiSession,
-  apiSession,
-  type DemoServer,
-  PASSWORD,
-  serveDemo,
-  waitForDemoRuns,
-} from './serveDemo.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { navLink, savedScreenshot, signedInPage, type WatchedPage } from './browser.ts';
+import { demoBrowser } from './demoBrowser.ts';
+import { type ApiSession, apiSession, PASSWORD, waitForDemoRuns } from './serveDemo.ts';
 
 const STORES = ['Centro', 'Norte', 'Sur'] as const;
 const CUSTOMERS = 600;
@@ -93,39 +85,24 @@ async function analysedDataset(data: ApiSession, name: string, csv: string): Pro
 }
 
 describe('campaigns in a browser, against clientele serve --demo', () => {
-  let server: DemoServer | undefined;
-  let shots = '';
-  let browser: Browser | undefined;
-  let url = '';
   const pages: WatchedPage[] = [];
 
-  beforeAll(async () => {
-    server = await serveDemo();
-    url = server.url;
-    shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
-    mkdirSync(shots, { recursive: true });
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const demo = demoBrowser();
 
   async function open(email: string): Promise<Page> {
-    const watched = await signedInPage(browser!, url, email, PASSWORD);
+    const watched = await signedInPage(demo.browser, demo.url, email, PASSWORD);
     pages.push(watched);
     return watched.page;
   }
 
   const shot = async (page: Page, name: string) =>
-    expect(await savedScreenshot(page, shots, `campaigns-${name}`), name).toBe(true);
+    expect(await savedScreenshot(page, demo.shots, `campaigns-${name}`), name).toBe(true);
   const nav = (page: Page, name: string) => navLink(page, name).click();
   const textOf = async (page: Page, testId: string) =>
     ((await page.getByTestId(testId).textContent()) ?? '').trim();
 
   it('builds an audience, drafts the copy offline, creates and sends to the outbox, imports outcomes, shows history, outbox and contributions', async () => {
-    const data = await apiSession(url, 'data@demo.clientele');
+    const data = await apiSession(demo.url, 'data@demo.clientele');
     await waitForDemoRuns(data);
     const file = customerFile();
     const datasetName = 'Campaign test customers';
@@ -215,7 +192,7 @@ describe('campaigns in a browser, against clientele serve --demo', () => {
     const campaignId = decodeURIComponent(campaignUrl.split('/campaigns/')[1]!);
 
     // Outcomes: the held out churn twice as often as the contacted; the results show the uplift.
-    const marketing = await apiSession(url, 'marketing@demo.clientele');
+    const marketing = await apiSession(demo.url, 'marketing@demo.clientele');
     const audience: { customerId: string; status: string }[] = [];
     for (let p = 1; ; p++) {
       const { deliveries, total } = await marketing.get<{

@@ -3,37 +3,23 @@
  * (npm run build:web), driven in headless Chromium. Screenshots of every page go to a temporary
  * folder (kept when CLIENTELE_SCREENSHOTS names one).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPng, launchChromium, type WatchedPage, watchedPage } from './browser.ts';
-import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { isPng, type WatchedPage, watchedPage } from './browser.ts';
+import { demoBrowser } from './demoBrowser.ts';
+import { apiSession, PASSWORD, waitForDemoRuns } from './serveDemo.ts';
 
 describe('the web app in a browser, against clientele serve --demo', () => {
-  let server: DemoServer | undefined;
-  let shots = '';
-  let browser: Browser | undefined;
-  let url = '';
   const pages: WatchedPage[] = [];
 
-  beforeAll(async () => {
-    server = await serveDemo();
-    url = server.url;
-    shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
-    mkdirSync(shots, { recursive: true });
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const demo = demoBrowser();
 
   async function open(): Promise<WatchedPage> {
-    const watched = await watchedPage(browser!, url);
+    const watched = await watchedPage(demo.browser, demo.url);
     pages.push(watched);
-    await watched.page.goto(url);
+    await watched.page.goto(demo.url);
     return watched;
   }
 
@@ -45,7 +31,7 @@ describe('the web app in a browser, against clientele serve --demo', () => {
   }
 
   async function shot(page: Page, name: string) {
-    const file = join(shots, `${name}.png`);
+    const file = join(demo.shots, `${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     expect(isPng(readFileSync(file)), name).toBe(true);
   }
@@ -56,7 +42,7 @@ describe('the web app in a browser, against clientele serve --demo', () => {
 
   it('signs in, shows every page, renames a segment, looks a customer up, refuses support the Manager page, speaks Spanish', async () => {
     // The demo runs must be published before the pages have results to show.
-    const session = await apiSession(url, 'data@demo.clientele');
+    const session = await apiSession(demo.url, 'data@demo.clientele');
     await waitForDemoRuns(session);
     const get = session.get;
     const { datasets } = await get<{ datasets: { id: string; name: string }[] }>('/api/datasets');

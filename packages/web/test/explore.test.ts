@@ -5,49 +5,39 @@
  * console (no model is set up on the demo: the console alone, with the server's line on what one
  * would add) and has a write refused with the server's reason.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAi, startFakeOpenAi } from '../../server/test/campaigns/fakeOpenAi.ts';
-import { launchChromium, navLink, savedScreenshot, signedInPage, type WatchedPage } from './browser.ts';
-import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
+import { navLink, savedScreenshot, signedInPage, type WatchedPage } from './browser.ts';
+import { demoBrowser } from './demoBrowser.ts';
+import { apiSession, PASSWORD, waitForDemoRuns } from './serveDemo.ts';
 
 describe('ask the data and the chart builder in a browser', () => {
-  let server: DemoServer | undefined;
-  let browser: Browser | undefined;
-  let url = '';
-  let shots = '';
   let llm: FakeOpenAi | undefined;
   const pages: WatchedPage[] = [];
 
+  const demo = demoBrowser();
+
   beforeAll(async () => {
-    server = await serveDemo();
-    url = server.url;
-    shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
-    mkdirSync(shots, { recursive: true });
-    browser = await launchChromium();
     llm = await startFakeOpenAi({ models: ['tiny'] });
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await llm?.close();
-    await browser?.close();
-    await server?.stop();
   });
 
   async function open(email: string): Promise<Page> {
-    const watched = await signedInPage(browser!, url, email, PASSWORD);
+    const watched = await signedInPage(demo.browser, demo.url, email, PASSWORD);
     pages.push(watched);
     return watched.page;
   }
 
   const shot = async (page: Page, name: string) =>
-    expect(await savedScreenshot(page, shots, `explore-${name}`), name).toBe(true);
+    expect(await savedScreenshot(page, demo.shots, `explore-${name}`), name).toBe(true);
   const nav = (page: Page, name: string) => navLink(page, name).click();
 
   it('builds a chart, saves it, reloads and sees it; runs SQL and sees rows; a write is refused', async () => {
-    const data = await apiSession(url, 'data@demo.clientele');
+    const data = await apiSession(demo.url, 'data@demo.clientele');
     await waitForDemoRuns(data);
     const page = await open('marketing@demo.clientele');
 
@@ -136,7 +126,7 @@ describe('ask the data and the chart builder in a browser', () => {
       { toolCalls: [{ name: 'run_sql', arguments: { query } }] },
       'The telco run scores every customer once.',
     );
-    const manager = await apiSession(url, 'manager@demo.clientele');
+    const manager = await apiSession(demo.url, 'manager@demo.clientele');
     await manager.send('PUT', '/api/settings/channels', { llm: { baseUrl: llm!.baseUrl, model: 'tiny' } });
 
     const page = await open('marketing@demo.clientele');

@@ -4,12 +4,12 @@
  * open pages with Enter; edit a cleaning plan and start a run with it; compare two runs; open the
  * rename dialog and close it with Escape. Every control that takes the focus shows a ring.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type WatchedPage, watchedPage } from './browser.ts';
-import { apiSession, type DemoServer, PASSWORD, serveDemo } from './serveDemo.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type WatchedPage, watchedPage } from './browser.ts';
+import { demoBrowser } from './demoBrowser.ts';
+import { apiSession, PASSWORD } from './serveDemo.ts';
 
 interface Focused {
   tag: string;
@@ -81,25 +81,12 @@ async function tabTo(
 }
 
 describe('the web app with the keyboard only', () => {
-  let server: DemoServer | undefined;
-  let browser: Browser | undefined;
-  let url = '';
   const pages: WatchedPage[] = [];
 
-  beforeAll(async () => {
-    server = await serveDemo();
-    url = server.url;
-    mkdirSync(join(server.dir, 'screenshots'), { recursive: true });
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const demo = demoBrowser();
 
   it('signs in, moves through the pages, edits a plan, compares runs and uses the rename dialog', async () => {
-    const session = await apiSession(url, 'data@demo.clientele');
+    const session = await apiSession(demo.url, 'data@demo.clientele');
     const runs = async () => (await session.get<{ runs: { status: string }[] }>('/api/runs')).runs;
     // The demo's runs published (and, against a server used before, nothing still going).
     for (let i = 0; ; i++) {
@@ -112,10 +99,10 @@ describe('the web app with the keyboard only', () => {
       if (i > 1200) throw new Error(`the demo runs did not finish: ${JSON.stringify(now)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    const watched = await watchedPage(browser!, url);
+    const watched = await watchedPage(demo.browser, demo.url);
     pages.push(watched);
     const { page } = watched;
-    await page.goto(url);
+    await page.goto(demo.url);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
 
     // Sign in: Tab to the e-mail box, type, Tab to the password, type, Enter.
@@ -201,7 +188,7 @@ describe('the web app with the keyboard only', () => {
     await comparison.waitFor();
     await comparison.getByText('Churn model AUC (test)').waitFor();
     expect(await page.getByTestId('moves-table').locator('tbody tr').count()).toBeGreaterThan(1);
-    await page.screenshot({ path: join(server!.dir, 'screenshots', 'data-compare.png'), fullPage: true });
+    await page.screenshot({ path: join(demo.server.dir, 'screenshots', 'data-compare.png'), fullPage: true });
 
     // Segments: Tab back into the navigation, open the page, Enter on Rename, Escape closes.
     await open('Segments', 'Segments', 'Shift+Tab');
@@ -226,9 +213,9 @@ describe('the web app with the keyboard only', () => {
   }, 600_000);
 
   it('a manager removes someone from a team after a confirmation, and cannot remove the last manager', async () => {
-    const watched = await watchedPage(browser!, url);
+    const watched = await watchedPage(demo.browser, demo.url);
     const { page } = watched;
-    await page.goto(url);
+    await page.goto(demo.url);
     await page.locator('input[name=email]').fill('manager@demo.clientele');
     await page.locator('input[name=password]').fill(PASSWORD);
     await page.keyboard.press('Enter');

@@ -5,12 +5,10 @@
  * but one feature, starts the run, sees it in the run history, and the run finds the new
  * segmentation.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, navLink, savedScreenshot, signedInPage } from './browser.ts';
-import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
+import { describe, expect, it } from 'vitest';
+import { navLink, savedScreenshot, signedInPage } from './browser.ts';
+import { demoBrowser } from './demoBrowser.ts';
+import { apiSession, PASSWORD, waitForDemoRuns } from './serveDemo.ts';
 
 interface ApiRun {
   id: string;
@@ -20,25 +18,10 @@ interface ApiRun {
 }
 
 describe('run settings in a browser', () => {
-  let server: DemoServer | undefined;
-  let browser: Browser | undefined;
-  let shots = '';
-
-  beforeAll(async () => {
-    server = await serveDemo({ telcoRows: 1000 });
-    shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
-    mkdirSync(shots, { recursive: true });
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const demo = demoBrowser({ telcoRows: 1000 });
 
   it('adds a PCA segmentation, shows a refused start, starts the run and the run finds it', async () => {
-    const url = server!.url;
-    const data = await apiSession(url, 'data@demo.clientele');
+    const data = await apiSession(demo.url, 'data@demo.clientele');
     await waitForDemoRuns(data);
     const { datasets } = await data.get<{ datasets: { id: string; name: string }[] }>('/api/datasets');
     const telco = datasets.find((d) => d.name === 'Telco snapshot (synthetic)')!;
@@ -48,7 +31,7 @@ describe('run settings in a browser', () => {
     const features = published.results.report.segmentation.features;
     expect(features.length).toBeGreaterThan(2);
 
-    const watched = await signedInPage(browser!, url, 'data@demo.clientele', PASSWORD);
+    const watched = await signedInPage(demo.browser, demo.url, 'data@demo.clientele', PASSWORD);
     const { page } = watched;
     await navLink(page, 'Data').click();
     await page.getByTestId('run-table').getByText('Succeeded').first().waitFor();
@@ -104,7 +87,7 @@ describe('run settings in a browser', () => {
     // Every feature but the first.
     await expect(added.getByRole('cell').nth(4).innerText()).resolves.toBe(`all but ${features[0]}`);
 
-    expect(await savedScreenshot(page, shots, 'run-settings')).toBe(true);
+    expect(await savedScreenshot(page, demo.shots, 'run-settings')).toBe(true);
 
     // Started: the panel closes, the run is in the history, with the segmentation in its config.
     const before = (await data.get<{ runs: ApiRun[] }>('/api/runs')).runs.length;

@@ -5,13 +5,12 @@
  * another one, clicks "Use for my team", reloads the page and sees the Segments page show that
  * segmentation's segments, the mark on it; the server stored the team's choice.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Segment, Segmentations } from '../src/api/types.ts';
-import { launchChromium, navLink, savedScreenshot, signedInPage } from './browser.ts';
-import { apiSession, type DemoServer, PASSWORD, serveDemo, waitForDemoRuns } from './serveDemo.ts';
+import { navLink, savedScreenshot, signedInPage } from './browser.ts';
+import { demoBrowser } from './demoBrowser.ts';
+import { apiSession, PASSWORD, waitForDemoRuns } from './serveDemo.ts';
 
 const TELCO = 'Telco snapshot (synthetic)';
 
@@ -32,26 +31,10 @@ const expected = (segments: Pick<Segment, 'name' | 'size'>[]) =>
   segments.map((s) => `${s.name} | ${s.size.toLocaleString('en')}`);
 
 describe('several segmentations per dataset in a browser', () => {
-  let server: DemoServer | undefined;
-  let browser: Browser | undefined;
-  let url = '';
-  let shots = '';
-
-  beforeAll(async () => {
-    server = await serveDemo();
-    url = server.url;
-    shots = process.env['CLIENTELE_SCREENSHOTS'] ?? join(server.dir, 'screenshots');
-    mkdirSync(shots, { recursive: true });
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const demo = demoBrowser();
 
   it('the manager switches the team’s segmentation and the Segments page follows it after a reload', async () => {
-    const api = await apiSession(url, 'manager@demo.clientele');
+    const api = await apiSession(demo.url, 'manager@demo.clientele');
     await waitForDemoRuns(api);
     const { datasets } = await api.get<{ datasets: { id: string; name: string }[] }>('/api/datasets');
     const telco = datasets.find((d) => d.name === TELCO)!;
@@ -69,7 +52,7 @@ describe('several segmentations per dataset in a browser', () => {
     // The two differ as the table shows them (else the page following the choice could not be seen).
     expect(expected(targetSegments.segments)).not.toEqual(expected(mainSegments.segments));
 
-    const watched = await signedInPage(browser!, url, 'manager@demo.clientele', PASSWORD);
+    const watched = await signedInPage(demo.browser, demo.url, 'manager@demo.clientele', PASSWORD);
     const { page } = watched;
     await navLink(page, 'Segments').click();
     await page.getByRole('heading', { name: 'Segments', exact: true }).waitFor();
@@ -128,7 +111,7 @@ describe('several segmentations per dataset in a browser', () => {
     await expect(page.getByRole('button', { name: 'Use for my team' }).count()).resolves.toBe(0);
     // The cross-table now starts from the team's one.
     await expect.poll(() => cross.locator('tbody tr').count()).toBe(target.segments.length + 1);
-    expect(await savedScreenshot(page, shots, 'segmentations-switched'), 'screenshot').toBe(true);
+    expect(await savedScreenshot(page, demo.shots, 'segmentations-switched'), 'screenshot').toBe(true);
 
     // Renaming a segment names it in the segmentation shown; main's names stay as they were.
     const first = targetSegments.segments[0]!;
