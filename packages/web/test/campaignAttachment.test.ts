@@ -1,24 +1,9 @@
-import { MantineProvider } from '@mantine/core';
-import { createElement, type ReactElement } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
+import { createElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Campaign, removeAttachment, uploadAttachment } from '../src/api/campaigns.ts';
 import { CampaignAttachment } from '../src/features/campaigns/CampaignAttachment.tsx';
-import { initI18n, type Language } from '../src/i18n/index.ts';
-
-function render(element: ReactElement, language: Language): string {
-  const i18n = initI18n(language);
-  return renderToString(
-    createElement(I18nextProvider, { i18n }, createElement(MantineProvider, null, element)),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
-    .replace(/\s+/g, ' ');
+import type { Language } from '../src/i18n/index.ts';
+import { renderHtml as render, htmlText as text } from './renderHtml.ts';
 
 type Shown = Pick<Campaign, 'id' | 'status' | 'channel' | 'attachment'>;
 const draft: Shown = { id: 'c-1', status: 'draft', channel: 'whatsapp', attachment: null };

@@ -1,7 +1,4 @@
-import { MantineProvider } from '@mantine/core';
-import { createElement, type ReactElement } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
+import { createElement } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AudiencePreview, previewAudience } from '../src/api/campaigns.ts';
 import { ApiError, setCsrfToken } from '../src/api/client.ts';
@@ -10,7 +7,7 @@ import { AudienceBuilder } from '../src/features/campaigns/AudienceBuilder.tsx';
 import { AudienceSummary } from '../src/features/campaigns/AudienceSummary.tsx';
 import { type AudienceForm, EMPTY_AUDIENCE, toFilter } from '../src/features/campaigns/audienceFilter.ts';
 import { debouncedLoader } from '../src/features/campaigns/debouncedLoader.ts';
-import { initI18n, type Language } from '../src/i18n/index.ts';
+import { renderHtml as render, htmlText as text } from './renderHtml.ts';
 
 const dataset: Pick<Dataset, 'columns'> = {
   columns: [
@@ -20,18 +17,6 @@ const dataset: Pick<Dataset, 'columns'> = {
     { name: 'REGION', type: 'VARCHAR', role: 'categorical' },
   ],
 };
-
-function render(element: ReactElement, language: Language): string {
-  const i18n = initI18n(language);
-  return renderToString(
-    createElement(I18nextProvider, { i18n }, createElement(MantineProvider, null, element)),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
-    .replace(/\s+/g, ' ');
 
 function preview(count: number): AudiencePreview {
   return {

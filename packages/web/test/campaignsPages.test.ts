@@ -1,7 +1,4 @@
-import { MantineProvider } from '@mantine/core';
-import { createElement, type ReactElement } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
+import { createElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type Campaign,
@@ -25,20 +22,7 @@ import { ResultsView } from '../src/features/campaigns/ResultsView.tsx';
 import { ChannelNotice, recipients } from '../src/features/campaigns/SendPanel.tsx';
 import { ContributionTable } from '../src/features/home/Contributions.tsx';
 import type { Report } from '../src/features/results/types.ts';
-import { initI18n, type Language } from '../src/i18n/index.ts';
-
-function render(element: ReactElement, language: Language): string {
-  const i18n = initI18n(language);
-  return renderToString(
-    createElement(I18nextProvider, { i18n }, createElement(MantineProvider, null, element)),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
-    .replace(/\s+/g, ' ');
+import { renderHtml as render, htmlText as text } from './renderHtml.ts';
 
 function campaign(over: Partial<Campaign> = {}): Campaign {
   return {

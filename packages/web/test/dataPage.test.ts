@@ -1,7 +1,4 @@
-import { MantineProvider } from '@mantine/core';
-import { createElement, type ReactElement } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
+import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { PlanForm, PlanStepList } from '../src/features/data/PlanEditor.tsx';
 import {
@@ -15,21 +12,7 @@ import {
 } from '../src/features/data/planSteps.ts';
 import { type Comparison, RunComparison } from '../src/features/data/RunComparison.tsx';
 import { pickRun } from '../src/features/data/RunHistory.tsx';
-import { initI18n, type Language } from '../src/i18n/index.ts';
-
-function render(element: ReactElement, language: Language): string {
-  const i18n = initI18n(language);
-  return renderToString(
-    createElement(I18nextProvider, { i18n }, createElement(MantineProvider, null, element)),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
-    .replace(/\s+/g, ' ');
+import { renderHtml as render, htmlText as text } from './renderHtml.ts';
 
 const plan: Plan = {
   version: 1,

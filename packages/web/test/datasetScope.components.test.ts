@@ -3,29 +3,14 @@
  * a retry, "no data yet", else the picker then the page's content, rendered to HTML in each
  * language (react-dom/server), and the retry wired to the datasets' reload.
  */
-import { MantineProvider } from '@mantine/core';
 import { createElement, type ReactElement, type ReactNode } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/api/client.ts';
 import type { Dataset } from '../src/api/types.ts';
 import { DatasetScope } from '../src/features/datasets/DatasetScope.tsx';
-import { initI18n, type Language } from '../src/i18n/index.ts';
 import { ErrorState } from '../src/ui/States.tsx';
 import type { Loadable } from '../src/ui/useApi.ts';
-
-function render(element: ReactElement, language: Language = 'en'): string {
-  const i18n = initI18n(language);
-  return renderToString(
-    createElement(I18nextProvider, { i18n }, createElement(MantineProvider, null, element)),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/\s+/g, ' ');
+import { renderHtml as render, htmlText as text } from './renderHtml.ts';
 
 const telco = { id: 'ds-telco', name: 'Telco customers' } as Dataset;
 const retail = { id: 'ds-retail', name: 'Retail customers' } as Dataset;

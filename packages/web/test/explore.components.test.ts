@@ -1,25 +1,10 @@
-import { MantineProvider } from '@mantine/core';
-import { createElement, type ReactElement } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
+import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { firstQuery } from '../src/features/explore/ExplorePage.tsx';
 import { cellText, ResultTable } from '../src/features/explore/ResultTable.tsx';
 import { SchemaPanel } from '../src/features/explore/SchemaPanel.tsx';
 import { isRunShortcut } from '../src/features/explore/SqlConsole.tsx';
-import { initI18n, type Language } from '../src/i18n/index.ts';
-
-function render(element: ReactElement, language: Language): string {
-  const i18n = initI18n(language);
-  return renderToString(
-    createElement(I18nextProvider, { i18n }, createElement(MantineProvider, null, element)),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
-    .replace(/\s+/g, ' ');
+import { renderHtml as render, htmlText as text } from './renderHtml.ts';
 
 describe('ask the data, pieces', () => {
   it('Ctrl+Enter and Cmd+Enter run; Enter alone is a new line', () => {

@@ -2,10 +2,7 @@
  * Run settings on the Data page: the form <-> run config helper (pure), then the calls with a
  * mocked fetch and the panel rendered from a run's config, in each language.
  */
-import { MantineProvider } from '@mantine/core';
-import { createElement, type ReactElement } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
+import { createElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, setCsrfToken } from '../src/api/client.ts';
 import {
@@ -32,22 +29,7 @@ import {
   writeModel,
   writeSettings,
 } from '../src/features/data/runConfigForm.ts';
-import { initI18n, type Language } from '../src/i18n/index.ts';
-
-function render(element: ReactElement, language: Language): string {
-  const i18n = initI18n(language);
-  return renderToString(
-    createElement(I18nextProvider, { i18n }, createElement(MantineProvider, null, element)),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
-    .replace(/\s+/g, ' ');
+import { renderHtml as render, htmlText as text } from './renderHtml.ts';
 
 const FEATURES = ['recency', 'frequency', 'monetary', 'tenure'];
 

@@ -3,10 +3,7 @@
  * mocked fetch, the default pair and the cross-table's rows, and the picker, the comparison and
  * the cross-table rendered in each language.
  */
-import { MantineProvider } from '@mantine/core';
-import { createElement, type ReactElement } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
+import { createElement } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, setCsrfToken } from '../src/api/client.ts';
 import type { SegmentationCross, SegmentationSummary, Segmentations } from '../src/api/types.ts';
@@ -24,23 +21,8 @@ import {
   renameSegment,
   segmentsOf,
 } from '../src/features/segments/segmentationsApi.ts';
-import { initI18n, type Language } from '../src/i18n/index.ts';
 import { formatFixed } from '../src/ui/format.ts';
-
-function render(element: ReactElement, language: Language): string {
-  const i18n = initI18n(language);
-  return renderToString(
-    createElement(I18nextProvider, { i18n }, createElement(MantineProvider, null, element)),
-  );
-}
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
-    .replace(/\s+/g, ' ');
+import { renderHtml as render, htmlText as text } from './renderHtml.ts';
 
 function summary(over: Partial<SegmentationSummary> & { id: string }): SegmentationSummary {
   return {
