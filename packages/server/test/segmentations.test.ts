@@ -251,6 +251,7 @@ for (const kind of STORE_KINDS) {
       expect(lookout.json().analysis.segment).toMatchObject({
         id: 0,
         segmentation: 'ward',
+        segmentationName: 'ward on the features',
         name: 'Our ward zero',
         namedBy: 'team',
       });
@@ -258,7 +259,11 @@ for (const kind of STORE_KINDS) {
       const agent = (
         await call('GET', `/api/customers/${encodeURIComponent(id)}`, undefined, supportToken)
       ).json();
-      expect(agent.analysis.segment).toMatchObject({ id: Number(labels[0]), segmentation: 'main' });
+      expect(agent.analysis.segment).toMatchObject({
+        id: Number(labels[0]),
+        segmentation: 'main',
+        segmentationName: 'Main segmentation',
+      });
 
       const bars = await call('POST', `/api/datasets/${datasetId}/chart-data`, {
         spec: { kind: 'bar', category: 'segment', measure: 'count' },

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CustomerView } from '../src/api/types.ts';
 import { CustomerCard } from '../src/features/lookout/CustomerCard.tsx';
 import { initI18n, type Language } from '../src/i18n/index.ts';
+import { htmlText } from './renderHtml.ts';
 
 const base: CustomerView = {
   customer: {
@@ -73,5 +74,30 @@ describe('the Lookout card: messages received', () => {
     expect(html).toContain('Twenty percent off');
     expect(html.indexOf('Roaming summer')).toBeLessThan(html.indexOf('Spring offer'));
     expect(html).not.toContain('Nenhuma campanha');
+  });
+});
+
+describe('the Lookout card: the segmentation', () => {
+  const analysis = (segment: Partial<NonNullable<CustomerView['analysis']>['segment']>) => ({
+    ...base,
+    analysis: {
+      runId: 'r1',
+      version: 1,
+      segment: { id: 2, name: 'Travellers', description: '', namedBy: 'team' as const, ...segment },
+      churn: null,
+      reasons: [],
+      insider: false,
+      recommendation: 'Keep them engaged.',
+    },
+  });
+
+  it("names the team's segmentation when it is not the main one, in each language", () => {
+    const other = analysis({ segmentation: 'pca-gmm', segmentationName: 'Gaussian mixture on PCA' });
+    expect(htmlText(render(other, 'en'))).toContain("in your team's segmentation “Gaussian mixture on PCA”");
+    expect(render(other, 'es')).toContain('en la segmentación de tu equipo «Gaussian mixture on PCA»');
+    expect(render(other, 'pt')).toContain('na segmentação da sua equipe «Gaussian mixture on PCA»');
+    expect(
+      render(analysis({ segmentation: 'main', segmentationName: 'Main segmentation' }), 'en'),
+    ).not.toContain('customer-segmentation');
   });
 });

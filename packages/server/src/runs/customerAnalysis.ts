@@ -17,6 +17,8 @@ export interface CustomerAnalysis {
     namedBy: 'team' | 'suggested';
     /** The segmentation the segment is in: the one the person's team works with, else 'main'. */
     segmentation: string;
+    /** Its name, as the Segments page lists it. */
+    segmentationName: string;
   };
   churn: { probability: number; retention: number; tier: string } | null;
   /** The top reasons, in words and as figures (contribution on the probability scale). */
@@ -28,6 +30,8 @@ export interface CustomerAnalysis {
 interface SuggestedNames {
   /** By segmentation ('main' and the run's others), then by segment id. */
   names: Map<string, Map<number, { name: string; description: string }>>;
+  /** Each segmentation's name, by id. */
+  segmentations: Map<string, string>;
 }
 
 // A run's suggested segment names never change (a run is immutable once published), so they are
@@ -47,13 +51,15 @@ async function suggestedNames(db: Kysely<Database>, runId: string): Promise<Sugg
         .executeTakeFirst();
       const report = row?.data as RunReport | undefined;
       const names: SuggestedNames['names'] = new Map();
+      const segmentations: SuggestedNames['segmentations'] = new Map();
       for (const view of report?.segmentation ? segmentationsOf(report) : []) {
+        segmentations.set(view.id, view.name);
         names.set(
           view.id,
           new Map(view.segments.map((s) => [s.id, { name: s.name, description: s.description }])),
         );
       }
-      return { names };
+      return { names, segmentations };
     })();
     if (suggestedByRun.size >= MAX_CACHED_RUNS) suggestedByRun.delete(suggestedByRun.keys().next().value!);
     suggestedByRun.set(runId, hit);
@@ -191,7 +197,8 @@ export async function lookoutRecords(
     } = row;
     let analysis: CustomerAnalysis | null = null;
     if (run_id !== null && version !== null && segment !== null) {
-      const suggested = (await suggestedNames(db, run_id)).names.get(segmentation)?.get(segment);
+      const run = await suggestedNames(db, run_id);
+      const suggested = run.names.get(segmentation)?.get(segment);
       const team = team_name === null ? undefined : (JSON.parse(team_name) as [string, string]);
       const said = (reasons ?? []).map((r) => ({ ...r, text: reasonText(r) }));
       analysis = {
@@ -203,6 +210,7 @@ export async function lookoutRecords(
           description: team?.[1] ?? suggested?.description ?? '',
           namedBy: team ? 'team' : 'suggested',
           segmentation,
+          segmentationName: run.segmentations.get(segmentation) ?? segmentation,
         },
         churn:
           churn_probability === null

@@ -86,7 +86,15 @@ export interface CustomerView {
   analysis: {
     runId: string;
     version: number;
-    segment: { id: number; name: string; description: string; namedBy: 'team' | 'suggested' };
+    segment: {
+      id: number;
+      name: string;
+      description: string;
+      namedBy: 'team' | 'suggested';
+      /** The segmentation the team works with ('main' unless it chose another), and its name. */
+      segmentation?: string;
+      segmentationName?: string;
+    };
     churn: { probability: number; retention: number; tier: string } | null;
     reasons: { feature: string; value: string; contribution: number; text: string }[];
     insider: boolean;

@@ -338,6 +338,7 @@ export const en = {
     store: 'Store',
     dataset: 'Dataset',
     segment: 'Segment',
+    inSegmentation: "in your team's segmentation “{{name}}”",
     churn: 'Churn risk',
     probability: '{{p}} probability of leaving',
     noChurn: 'This dataset has no churn label.',

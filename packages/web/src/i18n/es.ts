@@ -340,6 +340,7 @@ export const es: Translation = {
     store: 'Tienda',
     dataset: 'Conjunto de datos',
     segment: 'Segmento',
+    inSegmentation: 'en la segmentación de tu equipo «{{name}}»',
     churn: 'Riesgo de abandono',
     probability: '{{p}} de probabilidad de irse',
     noChurn: 'Este conjunto no tiene etiqueta de abandono.',

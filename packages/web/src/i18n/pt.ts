@@ -340,6 +340,7 @@ export const pt: Translation = {
     store: 'Loja',
     dataset: 'Conjunto de dados',
     segment: 'Segmento',
+    inSegmentation: 'na segmentação da sua equipe «{{name}}»',
     churn: 'Risco de churn',
     probability: '{{p}} de probabilidade de sair',
     noChurn: 'Este conjunto não tem rótulo de churn.',

@@ -47,6 +47,7 @@ const analysisSchema = z
       segmentation: z
         .string()
         .describe("the segmentation the segment is in: your team's choice, else 'main'"),
+      segmentationName: z.string().describe('its name, as the Segments page lists it'),
     }),
     churn: z
       .object({ probability: z.number(), retention: z.number(), tier: z.string() })

@@ -46,6 +46,13 @@ export function CustomerCard({ view }: { view: CustomerView }) {
                 <Text fw={600} data-testid="customer-segment">
                   {analysis.segment.name}
                 </Text>
+                {analysis.segment.segmentation && analysis.segment.segmentation !== 'main' && (
+                  <Text size="xs" c="dimmed" data-testid="customer-segmentation">
+                    {t('lookout.inSegmentation', {
+                      name: analysis.segment.segmentationName ?? analysis.segment.segmentation,
+                    })}
+                  </Text>
+                )}
                 {analysis.segment.description && (
                   <Text size="sm" c="dimmed">
                     {analysis.segment.description}
