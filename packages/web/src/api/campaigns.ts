@@ -20,6 +20,8 @@ export interface FieldFilter {
 
 /** Who a campaign addresses; an empty filter is every customer of the published run. */
 export interface AudienceFilter {
+  /** The segmentation `segments` are in ('main' or another of the run's); default: the team's choice. */
+  segmentation?: string;
   segments?: number[];
   riskTiers?: RiskTier[];
   stores?: string[];
@@ -283,6 +285,8 @@ export function previewAudience(
 export function draftCopy(body: {
   datasetId: string;
   segmentId?: number;
+  /** The segmentation segmentId is in. */
+  segmentation?: string;
   channel: ChannelKind;
   language: string;
   instruction: string;

@@ -37,6 +37,7 @@ export function CopyEditor({
   datasetId,
   channel,
   segmentId,
+  segmentation,
   copy,
   onChange,
   onChecked,
@@ -45,6 +46,8 @@ export function CopyEditor({
   datasetId: string;
   channel: ChannelKind;
   segmentId: number | undefined;
+  /** The segmentation segmentId is in (the one the segment list was read from). */
+  segmentation?: string;
   copy: CopyState;
   onChange: (copy: CopyState) => void;
   /** The problems of the copy on screen; null while it is being checked or empty. */
@@ -81,7 +84,7 @@ export function CopyEditor({
         channel,
         language: copy.language,
         instruction: instruction.trim(),
-        ...(segmentId === undefined ? {} : { segmentId }),
+        ...(segmentId === undefined ? {} : { segmentId, ...(segmentation ? { segmentation } : {}) }),
       });
       onChange({
         ...copy,

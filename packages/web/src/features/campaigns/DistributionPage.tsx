@@ -55,9 +55,12 @@ export function DistributionPage() {
 function Distribution({ dataset }: { dataset: Dataset }) {
   const { t, i18n } = useTranslation();
   const { can } = useSession();
+  // The segments of the segmentation the team works with; the audience names that segmentation,
+  // so its segment numbers keep their meaning whatever the team chooses later.
   const segments = useApi(`segments:${dataset.id}`, (signal) =>
-    api<{ segments: Segment[] }>(`/api/datasets/${encodeURIComponent(dataset.id)}/segments`, { signal }).then(
-      (r) => r.segments,
+    api<{ segmentation: string; segments: Segment[] }>(
+      `/api/datasets/${encodeURIComponent(dataset.id)}/segments`,
+      { signal },
     ),
   );
   if (segments.state === 'loading') return <Loading />;
@@ -70,7 +73,8 @@ function Distribution({ dataset }: { dataset: Dataset }) {
   return (
     <Composer
       dataset={dataset}
-      segments={segments.data}
+      segments={segments.data.segments}
+      segmentation={segments.data.segmentation}
       language={i18n.resolvedLanguage ?? 'en'}
       readSettings={can('manage_members')}
     />
@@ -80,11 +84,13 @@ function Distribution({ dataset }: { dataset: Dataset }) {
 function Composer({
   dataset,
   segments,
+  segmentation,
   language,
   readSettings,
 }: {
   dataset: Dataset;
   segments: Segment[];
+  segmentation: string;
   language: string;
   readSettings: boolean;
 }) {
@@ -107,7 +113,7 @@ function Composer({
   const stores = storeOptions(results.state === 'ready' ? results.data.results.report : undefined);
   // Only managers may read the channel settings; others are told where messages may go.
   const settings = useApi(readSettings ? 'channel-settings' : null, (signal) => getChannelSettings(signal));
-  const filter = toFilter(audience, dataset);
+  const filter = { ...toFilter(audience, dataset), segmentation };
   const preview = useDebouncedQuery({ datasetId: dataset.id, channel, filter }, (q, signal) =>
     previewAudience(q, signal),
   );
@@ -190,6 +196,7 @@ function Composer({
             datasetId={dataset.id}
             channel={channel}
             segmentId={segmentId}
+            segmentation={segmentation}
             copy={copy}
             onChange={(c) => {
               setCopy(c);
