@@ -12,7 +12,7 @@ import {
 import type { Action, Me } from '../src/api/types.ts';
 import { Layout } from '../src/app/Layout.tsx';
 import { SessionContext } from '../src/app/session.ts';
-import { CampaignNotice } from '../src/features/campaigns/CampaignPage.tsx';
+import { CampaignNotice, campaignSegmentsUrl } from '../src/features/campaigns/CampaignPage.tsx';
 import { CampaignTable } from '../src/features/campaigns/CampaignTable.tsx';
 import { SecretsUnreadable } from '../src/features/campaigns/ChannelSettingsPage.tsx';
 import { CopyProblems, WriterNote } from '../src/features/campaigns/CopyProblems.tsx';
@@ -429,5 +429,14 @@ describe('campaign notice', () => {
     expect(text(render(createElement(CampaignNotice, { campaign: other }), 'es'))).toContain(
       'Sent through Twilio.',
     );
+  });
+});
+
+describe('a campaign page names its segments', () => {
+  it("from the segmentation its audience was drawn in, else the team's", () => {
+    expect(
+      campaignSegmentsUrl({ datasetId: 'd 1', filter: { segmentation: 'pca-gmm', segments: [1] } }),
+    ).toBe('/api/datasets/d%201/segments?segmentation=pca-gmm');
+    expect(campaignSegmentsUrl({ datasetId: 'd1', filter: {} })).toBe('/api/datasets/d1/segments');
   });
 });

@@ -69,14 +69,23 @@ export function CampaignNotice({
   );
 }
 
+/**
+ * Where a campaign's segment names come from: the segmentation its audience was drawn in (the
+ * filter says which), not the one the team works with today.
+ */
+export function campaignSegmentsUrl(campaign: Pick<Campaign, 'datasetId' | 'filter'>): string {
+  const segmentation = campaign.filter.segmentation;
+  const query = segmentation ? `?segmentation=${encodeURIComponent(segmentation)}` : '';
+  return `/api/datasets/${encodeURIComponent(campaign.datasetId)}/segments${query}`;
+}
+
 function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const { can } = useSession();
-  const segments = useApi(`segments:${campaign.datasetId}`, (signal) =>
-    api<{ segments: Segment[] }>(`/api/datasets/${encodeURIComponent(campaign.datasetId)}/segments`, {
-      signal,
-    }).then((r) => r.segments),
+  const segmentsUrl = campaignSegmentsUrl(campaign);
+  const segments = useApi(segmentsUrl, (signal) =>
+    api<{ segments: Segment[] }>(segmentsUrl, { signal }).then((r) => r.segments),
   );
   const segmentNames = new Map(segments.state === 'ready' ? segments.data.map((s) => [s.id, s.name]) : []);
   const results = useApi(`results:${campaign.id}`, (signal) => getResults(campaign.id, signal));
