@@ -5,7 +5,7 @@ import { adjustedRandIndex, matrix } from '@clientele/ml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunSql } from '../src/ask/openRunSql.ts';
 import { writeTelcoSnapshotCsv } from '../src/demo/telcoSnapshot.ts';
-import { findAlternative } from '../src/pipeline/alternativeSegmentation.ts';
+import { alternativeName, findAlternative } from '../src/pipeline/alternativeSegmentation.ts';
 import { type AnalyzeResult, analyze } from '../src/pipeline/analyzeRun.ts';
 import { crossSegmentations, listSegmentations } from '../src/pipeline/compareSegmentations.ts';
 import { defaultRunConfig, parseRunConfig } from '../src/pipeline/runConfig.ts';
@@ -94,6 +94,19 @@ describe('findAlternative against scikit-learn', () => {
         main(),
       ),
     ).toThrow(/segmentations "bad": no feature "tenure"; the features are f0, f1/);
+  });
+});
+
+describe('a segmentation without a name', () => {
+  it('is named for its model and space in the report language; a given name is kept', () => {
+    const spec = { id: 'x', space: 'pca' as const, algorithm: 'gmm' as const, k: 3 };
+    expect(alternativeName(spec)).toBe('gmm on principal components');
+    expect(alternativeName(spec, 'es')).toBe('gmm sobre componentes principales');
+    expect(alternativeName({ id: 'y', space: 'umap' }, 'pt')).toBe('melhor modelo sobre um embedding UMAP');
+    expect(alternativeName({ id: 'z', space: 'features', features: ['a', 'b'], algorithms: ['ward'] })).toBe(
+      'ward on the features (a, b)',
+    );
+    expect(alternativeName({ ...spec, name: 'Ours' }, 'es')).toBe('Ours');
   });
 });
 

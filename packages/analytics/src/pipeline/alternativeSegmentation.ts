@@ -28,17 +28,34 @@ export interface AlternativeSegmentation
   silhouetteOnFeatures: number | null;
 }
 
-const SPACE_WORDS: Record<AlternativeSpec['space'], string> = {
-  features: 'the features',
-  pca: 'principal components',
-  umap: 'a UMAP embedding',
+/** How a name without one reads, per report language: "<model> on <space>". */
+const NAME_WORDS: Record<
+  'en' | 'es' | 'pt',
+  { on: string; best: string; space: Record<AlternativeSpec['space'], string> }
+> = {
+  en: {
+    on: 'on',
+    best: 'best model',
+    space: { features: 'the features', pca: 'principal components', umap: 'a UMAP embedding' },
+  },
+  es: {
+    on: 'sobre',
+    best: 'mejor modelo',
+    space: { features: 'las variables', pca: 'componentes principales', umap: 'un embedding UMAP' },
+  },
+  pt: {
+    on: 'sobre',
+    best: 'melhor modelo',
+    space: { features: 'as variáveis', pca: 'componentes principais', umap: 'um embedding UMAP' },
+  },
 };
 
 /** What a reader calls a segmentation that has no name of its own: "gmm on principal components". */
-export function alternativeName(spec: AlternativeSpec): string {
+export function alternativeName(spec: AlternativeSpec, lang: 'en' | 'es' | 'pt' = 'en'): string {
   if (spec.name) return spec.name;
-  const how = spec.algorithm ?? (spec.algorithms?.length === 1 ? spec.algorithms[0] : 'best model');
-  return `${how} on ${SPACE_WORDS[spec.space]}${spec.features ? ` (${spec.features.join(', ')})` : ''}`;
+  const w = NAME_WORDS[lang];
+  const how = spec.algorithm ?? (spec.algorithms?.length === 1 ? spec.algorithms[0] : w.best);
+  return `${how} ${w.on} ${w.space[spec.space]}${spec.features ? ` (${spec.features.join(', ')})` : ''}`;
 }
 
 /**
@@ -59,6 +76,7 @@ export function findAlternative(
   mainConfig: RunConfig['segmentation'],
   seed: number,
   main: { scaled: Matrix },
+  lang: 'en' | 'es' | 'pt' = 'en',
 ): AlternativeSegmentation {
   const config: RunConfig['segmentation'] = {
     ...mainConfig,
@@ -137,7 +155,7 @@ export function findAlternative(
   const mainSample = sampleRows(main.scaled, mainConfig.selectionRows, seed);
   return {
     id: spec.id,
-    name: alternativeName(spec),
+    name: alternativeName(spec, lang),
     space: spec.space,
     components,
     features: usedFeatures,

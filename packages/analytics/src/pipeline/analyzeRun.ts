@@ -336,7 +336,15 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     }
     const k = centroids.rows;
     const alternatives = config.segmentations.map((spec) => {
-      const alt = findAlternative(c.x, c.features, spec, config.segmentation, seed, { scaled: seg.scaled });
+      const alt = findAlternative(
+        c.x,
+        c.features,
+        spec,
+        config.segmentation,
+        seed,
+        { scaled: seg.scaled },
+        lang,
+      );
       const before = previous?.alternatives.find((a) => a.id === alt.id);
       if (before && before.features.join('\u0000') === alt.features.join('\u0000')) {
         const followed = followPrevious(before.centroids, alt.labels, alt.centroids);
