@@ -21,6 +21,7 @@ import { gbdtTask } from './tasks/gbdt.ts';
 import { kmeansTask } from './tasks/kmeans.ts';
 import { lookoutTask } from './tasks/lookout.ts';
 import { profileTask } from './tasks/profile.ts';
+import { segmentationsTask } from './tasks/segmentations.ts';
 import { silhouetteTask } from './tasks/silhouette.ts';
 import { umapTask } from './tasks/umap.ts';
 import { wardTask } from './tasks/ward.ts';
@@ -32,6 +33,7 @@ const TASKS: Record<TaskName, Task> = {
   silhouette: silhouetteTask,
   dbscan: dbscanTask,
   umap: umapTask,
+  segmentations: segmentationsTask,
   profile: profileTask,
   gbdt: gbdtTask,
   clv: clvTask,

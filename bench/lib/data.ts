@@ -95,18 +95,20 @@ export const scaledFormat = (v: number): string => v.toFixed(8);
 
 /**
  * Writes the synthetic telco snapshot of @clientele/analytics, then a second CSV with only the
- * chosen feature columns, min-max scaled. The raw file is a temporary.
+ * chosen feature columns, min-max scaled (`unscaled`: the generator's numbers as they are, for a
+ * task whose contestants transform and scale themselves). The raw file is a temporary.
  */
 export async function writeScaledTelco(
   path: string,
-  opts: { rows: number; seed: number; dropColumns?: string[] },
+  opts: { rows: number; seed: number; dropColumns?: string[]; unscaled?: boolean },
 ): Promise<string[]> {
   const rawPath = `${path}.raw-${process.pid}.csv`;
   try {
     const writeTelco = await loadTelcoWriter();
     await writeTelco(rawPath, { rows: opts.rows, seed: opts.seed });
     const raw = readTelcoFeatures(rawPath, opts.dropColumns ?? []);
-    await writeMatrixCsv(path, raw.header, minMaxScale(raw.x), scaledFormat);
+    if (opts.unscaled) await writeMatrixCsv(path, raw.header, raw.x);
+    else await writeMatrixCsv(path, raw.header, minMaxScale(raw.x), scaledFormat);
     return raw.header;
   } finally {
     await rm(rawPath, { force: true });

@@ -6,6 +6,7 @@ export const TASK_NAMES = [
   'silhouette',
   'dbscan',
   'umap',
+  'segmentations',
   'profile',
   'gbdt',
   'clv',
