@@ -23,7 +23,7 @@ import {
   runReportOf,
   segmentationOf,
 } from '../../runs/segmentations.ts';
-import { getDataset, recordAudit, type Store } from '../../store/index.ts';
+import { recordAudit, type Store } from '../../store/index.ts';
 import { recordOutcomes } from '../../store/repos/campaignOutcomes.ts';
 import {
   type CampaignCounts,
@@ -36,6 +36,7 @@ import { getChannelSettings, openChannelSecrets } from '../../store/repos/channe
 import { DELIVERY_STATUSES, type JsonObject } from '../../store/schema.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { liveDataset } from '../liveDataset.ts';
 import { unknownSegmentation } from './segmentations.ts';
 
 export const PAGE_SIZE = 20;
@@ -226,8 +227,7 @@ export function campaignRoutes(
     );
 
     const publishedRun = async (orgId: string, datasetId: string, field = 'body.datasetId') => {
-      const d = await getDataset(store.db, orgId, datasetId);
-      if (!d || d.deleted_at !== null) throw new HttpError('NOT_FOUND', 'no such dataset', field);
+      await liveDataset(store.db, orgId, datasetId, field);
       const runId = await publishedRunOf(store.db, orgId, datasetId);
       if (!runId) {
         throw new HttpError(

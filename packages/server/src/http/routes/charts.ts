@@ -5,7 +5,7 @@ import { type ChartData, chartData } from '../../charts/chartData.ts';
 import { BUILT_IN_FIELDS, ChartFieldError, listAttributeFields } from '../../charts/chartFields.ts';
 import { type ChartSpec, chartSpecSchema } from '../../charts/chartSpec.ts';
 import { MAIN_SEGMENTATION, resolveSegmentation, runReportOf } from '../../runs/segmentations.ts';
-import { getDataset, type Store } from '../../store/index.ts';
+import type { Store } from '../../store/index.ts';
 import {
   type ChartRow,
   createChart,
@@ -18,6 +18,7 @@ import type { JsonObject } from '../../store/schema.ts';
 import { actingTeam, teamsOf } from '../actingTeam.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { liveDataset } from '../liveDataset.ts';
 import { allows } from '../permissions.ts';
 
 const idParam = z.string().min(1).max(100);
@@ -108,8 +109,7 @@ export function chartRoutes(store: Store): FastifyPluginAsyncZod {
       spec: ChartSpec,
       specPath: string,
     ): Promise<z.infer<typeof chartDataResponse>> => {
-      const d = await getDataset(store.db, who.orgId, datasetId);
-      if (!d || d.deleted_at !== null) throw new HttpError('NOT_FOUND', 'no such dataset', 'datasetId');
+      await liveDataset(store.db, who.orgId, datasetId, 'datasetId');
       const runId = await publishedRunOf(store.db, who.orgId, datasetId);
       if (!runId)
         throw new HttpError(
@@ -207,9 +207,7 @@ export function chartRoutes(store: Store): FastifyPluginAsyncZod {
       },
       async (request) => {
         const who = principalOf(request);
-        const d = await getDataset(store.db, who.orgId, request.params.datasetId);
-        if (!d || d.deleted_at !== null)
-          throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
+        const d = await liveDataset(store.db, who.orgId, request.params.datasetId);
         return {
           builtIn: {
             numeric: ['churn_probability'],

@@ -3,9 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { customerFieldsFile, profileFile } from '../../datasets/paths.ts';
-import { getDataset, type Store } from '../../store/index.ts';
+import type { Store } from '../../store/index.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { liveDataset } from '../liveDataset.ts';
 
 /** Places shown per group: the 50 with the highest churn risk. */
 const MAX_PLACES = 50;
@@ -88,9 +89,7 @@ export function churnByPlaceRoutes(store: Store, dataDir: string): FastifyPlugin
       async (request) => {
         const { orgId } = principalOf(request);
         const { datasetId } = request.params;
-        const dataset = await getDataset(store.db, orgId, datasetId);
-        if (!dataset || dataset.deleted_at !== null)
-          throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
+        const _dataset = await liveDataset(store.db, orgId, datasetId);
         const published = await store.db
           .selectFrom('published_results')
           .select('run_id')

@@ -11,7 +11,6 @@ import { runDir } from '../../runs/runPaths.ts';
 import {
   DATASET_KINDS,
   type Dataset,
-  getDataset,
   listDatasets,
   recordAudit,
   type Store,
@@ -19,6 +18,7 @@ import {
 } from '../../store/index.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { liveDataset } from '../liveDataset.ts';
 
 /** Media types an upload may be sent as (the body is the CSV file itself, not a form). */
 export const UPLOAD_MEDIA_TYPES = ['text/csv', 'application/octet-stream'] as const;
@@ -208,10 +208,7 @@ export function datasetRoutes(store: Store, options: DatasetRouteOptions): Fasti
 
     /** A live dataset of the caller's organisation, or 404 (another organisation's reads as missing). */
     async function live(orgId: string, id: string): Promise<Dataset> {
-      const dataset = await getDataset(store.db, orgId, id);
-      if (!dataset || dataset.deleted_at !== null)
-        throw new HttpError('NOT_FOUND', 'no such dataset', 'path.id');
-      return dataset;
+      return liveDataset(store.db, orgId, id, 'path.id');
     }
 
     app.get(

@@ -3,9 +3,10 @@ import { type DatasetProfile, suggestPlan } from '@clientele/analytics';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { profileFile } from '../../datasets/paths.ts';
-import { getDataset, type Store } from '../../store/index.ts';
+import type { Store } from '../../store/index.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { liveDataset } from '../liveDataset.ts';
 
 const warningSchema = z.object({
   code: z.string(),
@@ -51,9 +52,7 @@ export function planRoutes(store: Store, dataDir: string): FastifyPluginAsyncZod
       async (request) => {
         const { orgId } = principalOf(request);
         const { datasetId } = request.params;
-        const dataset = await getDataset(store.db, orgId, datasetId);
-        if (!dataset || dataset.deleted_at !== null)
-          throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
+        const _dataset = await liveDataset(store.db, orgId, datasetId);
         let profile: DatasetProfile;
         try {
           profile = JSON.parse(

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { nextRunAt, type RunJobs } from '../../runs/runJobs.ts';
 import { runDir } from '../../runs/runPaths.ts';
-import { getDataset, recordAudit, type Store } from '../../store/index.ts';
+import { recordAudit, type Store } from '../../store/index.ts';
 import { jsonb } from '../../store/jsonb.ts';
 import { newId } from '../../store/repos/ids.ts';
 import { listVersions, readPublished } from '../../store/repos/results.ts';
@@ -13,6 +13,7 @@ import { getRun, listRuns } from '../../store/repos/runs.ts';
 import type { JsonObject, JsonValue, Run } from '../../store/schema.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { liveDataset } from '../liveDataset.ts';
 
 const runSchema = z
   .object({
@@ -81,11 +82,7 @@ export function runRoutes(store: Store, jobs: RunJobs, dataDir: string): Fastify
   return async (app) => {
     const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 
-    const datasetOf = async (orgId: string, datasetId: string) => {
-      const d = await getDataset(store.db, orgId, datasetId);
-      if (!d || d.deleted_at !== null) throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
-      return d;
-    };
+    const datasetOf = (orgId: string, datasetId: string) => liveDataset(store.db, orgId, datasetId);
     /**
      * The parameters of the dataset's latest run: analysing again (on demand or on a schedule)
      * keeps what a team set (other segmentations, a fixed k) unless it gives others.

@@ -9,11 +9,12 @@ import {
   segmentOf,
   teamSegmentationChoice,
 } from '../../runs/segmentations.ts';
-import { getDataset, listSegmentNames, recordAudit, type Store } from '../../store/index.ts';
+import { listSegmentNames, recordAudit, type Store } from '../../store/index.ts';
 import { readPublished } from '../../store/repos/results.ts';
 import { actingTeam } from '../actingTeam.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorBodySchema, HttpError } from '../errors.ts';
+import { liveDataset } from '../liveDataset.ts';
 
 const idParam = z.string().min(1).max(100);
 const segmentationId = z.string().min(1).max(40);
@@ -24,8 +25,7 @@ export async function publishedReportOf(
   orgId: string,
   datasetId: string,
 ): Promise<{ runId: string; version: number; report: RunReport }> {
-  const d = await getDataset(store.db, orgId, datasetId);
-  if (!d || d.deleted_at !== null) throw new HttpError('NOT_FOUND', 'no such dataset', 'path.datasetId');
+  await liveDataset(store.db, orgId, datasetId);
   const published = await readPublished(store.db, orgId, datasetId);
   const report = published?.results.find((r) => r.key === 'report')?.data as RunReport | undefined;
   if (!published || !report) {
